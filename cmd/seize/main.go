@@ -1,0 +1,289 @@
+// Command seize traces the system calls and signals of a program, like
+// strace, without disturbing it: see seize --help.
+//
+// Launch mode (seize -- CMD) uses the layout strace calls -D, with the
+// tracer out of the way: the process the shell started becomes CMD itself
+// (it execs), and the tracer runs as a detached process in a session of
+// its own that seizes it first. The shell thus has exactly one job, the
+// program, and job control behaves as untraced by the kernel's own rules
+// for seized processes (S6, S7, S9); the shell sees the program's exit
+// status and fatal signal directly (S15).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/seize-dev/seize"
+	"golang.org/x/sys/unix"
+)
+
+// Environment of the helper processes of launch mode.
+const (
+	roleEnv   = "SEIZE_INTERNAL_ROLE"
+	targetEnv = "SEIZE_INTERNAL_TARGET"
+	outEnv    = "SEIZE_INTERNAL_OUTPUT"
+)
+
+func main() {
+	switch os.Getenv(roleEnv) {
+	case "spawn":
+		os.Exit(spawnMain())
+	case "trace":
+		os.Exit(traceMain())
+	}
+	os.Exit(cliMain(os.Args[1:]))
+}
+
+func fatalf(format string, a ...any) int {
+	fmt.Fprintf(os.Stderr, "seize: "+format+"\n", a...)
+	return 1
+}
+
+func cliMain(args []string) int {
+	c, err := parseArgs(args)
+	if err != nil {
+		return fatalf("%v (see seize --help)", err)
+	}
+	if c.help {
+		fmt.Print(usageText)
+		return 0
+	}
+	var outFile *os.File
+	if c.output != "" {
+		outFile, err = os.OpenFile(c.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+		if err != nil {
+			return fatalf("cannot write the trace to %s: %v", c.output, unwrapPath(err))
+		}
+	}
+	if len(c.pids) > 0 {
+		return attachMain(c, outFile)
+	}
+	return launchMain(c, outFile)
+}
+
+// unwrapPath drops the *PathError wrapping, whose text repeats the path.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// launchMain checks the command, starts the tracer, waits until it has
+// seized this process, and execs the command.
+func launchMain(c *config, outFile *os.File) int {
+	path, err := exec.LookPath(c.cmd[0])
+	if err != nil {
+		var ee *exec.Error
+		switch {
+		case errors.Is(err, exec.ErrNotFound):
+			return fatalf("%s: command not found", c.cmd[0])
+		case errors.As(err, &ee):
+			return fatalf("cannot run %s: %v", c.cmd[0], unwrapPath(ee.Err))
+		default:
+			return fatalf("cannot run %s: %v", c.cmd[0], unwrapPath(err))
+		}
+	}
+	allowTracer()
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fatalf("%v", err)
+	}
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		return fatalf("%v", err)
+	}
+	files := []*os.File{devnull, os.Stdout, os.Stderr, w}
+	env := append(os.Environ(), roleEnv+"=spawn", targetEnv+"="+strconv.Itoa(os.Getpid()))
+	if outFile != nil {
+		files = append(files, outFile)
+		env = append(env, outEnv+"=1")
+	}
+	spawner, err := os.StartProcess("/proc/self/exe", append([]string{"seize"}, os.Args[1:]...), &os.ProcAttr{Env: env, Files: files})
+	w.Close()
+	devnull.Close()
+	if err != nil {
+		return fatalf("cannot start the tracer: %v", err)
+	}
+	spawner.Wait()
+	msg, _ := io.ReadAll(r)
+	r.Close()
+	if outFile != nil {
+		outFile.Close()
+	}
+	switch s := string(msg); {
+	case s == "ok":
+	case s == "":
+		return fatalf("the tracer exited before it could attach")
+	default:
+		return fatalf("%s", s)
+	}
+	err = syscall.Exec(path, c.cmd, os.Environ())
+	return fatalf("cannot run %s: %v", c.cmd[0], err)
+}
+
+// allowTracer lets the tracer, which is not an ancestor of this process,
+// attach under Yama's ptrace_scope 1.
+func allowTracer() {
+	b, err := os.ReadFile("/proc/sys/kernel/yama/ptrace_scope")
+	if err != nil || strings.TrimSpace(string(b)) != "1" || os.Geteuid() == 0 {
+		return
+	}
+	unix.Prctl(unix.PR_SET_PTRACER, unix.PR_SET_PTRACER_ANY, 0, 0, 0)
+}
+
+// spawnMain is the short-lived middle process of launch mode: it starts
+// the tracer in a new session and exits at once, so that the program has
+// no extra child and the tracer gets no terminal signals.
+func spawnMain() int {
+	ready := os.NewFile(3, "ready")
+	files := []*os.File{os.Stdin, os.Stdout, os.Stderr, ready}
+	if os.Getenv(outEnv) == "1" {
+		files = append(files, os.NewFile(4, "output"))
+	}
+	env := os.Environ()
+	for i, kv := range env {
+		if strings.HasPrefix(kv, roleEnv+"=") {
+			env[i] = roleEnv + "=trace"
+		}
+	}
+	p, err := os.StartProcess("/proc/self/exe", os.Args, &os.ProcAttr{Env: env, Files: files, Sys: &syscall.SysProcAttr{Setsid: true}})
+	if err != nil {
+		fmt.Fprintf(ready, "cannot start the tracer: %v", err)
+		return 1
+	}
+	p.Release()
+	return 0
+}
+
+// traceMain is the tracer of launch mode.
+func traceMain() int {
+	c, err := parseArgs(os.Args[1:])
+	if err != nil {
+		return 1
+	}
+	target, _ := strconv.Atoi(os.Getenv(targetEnv))
+	ready := os.NewFile(3, "ready")
+	out, toFile := os.Stderr, false
+	if os.Getenv(outEnv) == "1" {
+		out, toFile = os.NewFile(4, "output"), true
+	}
+	signal.Ignore(syscall.SIGPIPE)
+	p := newPrinter(out, toFile, c)
+	p.gate = &gate{pid: target, tids: map[int]bool{}, quiet: map[int]bool{}}
+	p.quiet = true // no "attached" chatter about the launcher
+	tr, err := seize.NewTracer(&seize.Options{Handler: p.handle, Syscalls: true, FollowForks: c.follow, Idle: p.flush})
+	if err != nil {
+		fmt.Fprintf(ready, "%v", err)
+		return 1
+	}
+	if err := tr.Attach(target); err != nil {
+		fmt.Fprintf(ready, "%s", describe(err))
+		return 1
+	}
+	p.quiet = c.quiet
+	ready.WriteString("ok")
+	ready.Close()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := (<-sigs).(syscall.Signal)
+		// S14: the program was started by seize, so it goes with it, as
+		// with strace: continued, then sent the same signal, then every
+		// task is released with its pending signals.
+		unix.Kill(target, syscall.SIGCONT)
+		unix.Kill(target, sig)
+		tr.DetachAll()
+	}()
+	tr.Wait()
+	p.flush()
+	tr.Close()
+	if p.err != nil {
+		return 1
+	}
+	return 0
+}
+
+// attachMain traces running processes until they exit or seize is told to
+// stop (SIGINT, SIGTERM, SIGHUP), then detaches, leaving each as it was.
+func attachMain(c *config, outFile *os.File) int {
+	out, toFile := io.Writer(os.Stderr), false
+	if outFile != nil {
+		out, toFile = outFile, true
+	}
+	signal.Ignore(syscall.SIGPIPE)
+	p := newPrinter(out, toFile, c)
+	tr, err := seize.NewTracer(&seize.Options{Handler: p.handle, Syscalls: true, FollowForks: c.follow, Idle: p.flush})
+	if err != nil {
+		return fatalf("%v", err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	attached := 0
+	for _, pid := range c.pids {
+		if err := tr.Attach(pid); err != nil {
+			fmt.Fprintf(os.Stderr, "seize: %s\n", describe(err))
+			continue
+		}
+		attached++
+		n := 0
+		for _, tid := range tr.Tasks() {
+			if tg, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status"); err == nil && strings.Contains(string(tg), "\nTgid:\t"+strconv.Itoa(pid)+"\n") {
+				n++
+			}
+		}
+		if n > 1 {
+			p.message("Process %d attached with %d threads", pid, n)
+		} else {
+			p.message("Process %d attached", pid)
+		}
+	}
+	if attached == 0 {
+		tr.Close()
+		return 1
+	}
+	go func() {
+		<-sigs
+		tr.DetachAll()
+	}()
+	tr.Wait()
+	p.flush()
+	tr.Close()
+	if p.err != nil {
+		return fatalf("writing the trace: %v", p.err)
+	}
+	return 0
+}
+
+// describe turns an attach error into a line that says what to do.
+func describe(err error) string {
+	var ae *seize.AttachError
+	pid := 0
+	if errors.As(err, &ae) {
+		pid = ae.Pid
+	}
+	var at *seize.AlreadyTracedError
+	switch {
+	case errors.As(err, &at):
+		return fmt.Sprintf("attach %d: operation not permitted: already traced by pid %d %q; detach that tracer first", pid, at.TracerPid, at.TracerComm)
+	case errors.Is(err, seize.ErrNoSuchProcess):
+		return fmt.Sprintf("attach %d: no such process; check the pid (ps -e)", pid)
+	case errors.Is(err, seize.ErrPermission):
+		return fmt.Sprintf("attach %d: operation not permitted; run seize as the process's owner or as root", pid)
+	case errors.Is(err, seize.ErrSelf):
+		return fmt.Sprintf("attach %d: that is seize itself; give the pid of another process", pid)
+	case errors.Is(err, seize.ErrKernelThread):
+		return fmt.Sprintf("attach %d: that is a kernel thread, which cannot be traced", pid)
+	}
+	return err.Error()
+}

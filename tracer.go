@@ -1,0 +1,888 @@
+package seize
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/seize-dev/seize/internal/ptrace"
+	"github.com/seize-dev/seize/internal/wake"
+	"golang.org/x/sys/unix"
+)
+
+// Options configure a Tracer. The zero value traces threads, not children,
+// and does not stop at system calls.
+type Options struct {
+	// Handler receives every event on the tracer's thread while the task
+	// is stopped. It should be quick: every tracee that stops meanwhile
+	// waits. It may call the Tracer's and the Task's methods directly.
+	Handler func(*Event)
+	// FollowForks traces the children that traced processes create with
+	// fork, vfork or clone (strace -f). Threads are always traced.
+	FollowForks bool
+	// Syscalls stops tasks at every system call entry and exit.
+	Syscalls bool
+	// Spin is how many times the tracer polls for a stop before it blocks
+	// in wait4 (SPEC §6: polling saves a cross-CPU wake-up). 0 means the
+	// default; negative disables polling.
+	Spin int
+	// Idle, if set, runs on the tracer thread each time it is about to
+	// block for lack of stops: the moment to flush buffered output.
+	Idle func()
+}
+
+const defaultSpin = 64
+
+// NoSyscall is the Nr of a syscall-exit event whose entry the tracer did
+// not see (the task was attached inside the call).
+const NoSyscall = ^uint64(0)
+
+// Tracer owns a set of traced tasks on one locked OS thread. Every ptrace
+// request and every wait for them happens on that thread (S23: the kernel
+// accepts requests only from the thread that attached), and so does the
+// Handler: the hot path wait → classify → handle → restart never crosses
+// to another goroutine.
+//
+// The tracer reaps its tracees and the processes it starts: it waits with
+// __WALL|__WNOTHREAD, so it sees only its own thread's children and
+// tracees, never the host program's other children (S20).
+type Tracer struct {
+	opts   Options
+	ptopts int
+	spin   int
+	tid    int // the tracer thread
+
+	tasks map[int]*Task // by tid; owned by the tracer thread
+	ev    Event
+	cur   *Task // the task whose stop is being handled
+	// orphans counts processes the tracer started and then detached: it is
+	// still their parent and must reap them.
+	orphans int
+	waiters []chan struct{}
+	quit    bool
+	err     error // first handler panic
+
+	mu       sync.Mutex
+	cmds     []*command
+	pending  atomic.Bool // cmds is not empty
+	sleeping atomic.Bool // the tracer thread is (about to be) in wait4
+	kick     chan struct{}
+	done     chan struct{} // closed when the tracer thread ends
+}
+
+type command struct {
+	fn   func()
+	done chan struct{}
+}
+
+// NewTracer starts a tracer thread. Close it when done.
+func NewTracer(opts *Options) (*Tracer, error) {
+	if err := wake.Install(); err != nil {
+		return nil, err
+	}
+	tr := &Tracer{
+		tasks: make(map[int]*Task),
+		kick:  make(chan struct{}, 1),
+		done:  make(chan struct{}),
+	}
+	if opts != nil {
+		tr.opts = *opts
+	}
+	tr.ptopts = ptrace.OptSysGood | ptrace.OptClone | ptrace.OptExec | ptrace.OptExit
+	if tr.opts.FollowForks {
+		tr.ptopts |= ptrace.OptFork | ptrace.OptVfork
+	}
+	switch {
+	case tr.opts.Spin == 0:
+		tr.spin = defaultSpin
+	case tr.opts.Spin > 0:
+		tr.spin = tr.opts.Spin
+	}
+	ready := make(chan int)
+	go tr.loop(ready)
+	tr.tid = <-ready
+	return tr, nil
+}
+
+// call runs fn on the tracer thread and waits for it. From the tracer
+// thread itself (inside the Handler) it runs fn at once.
+func (tr *Tracer) call(fn func()) error {
+	if unix.Gettid() == tr.tid {
+		fn()
+		return nil
+	}
+	c := &command{fn: fn, done: make(chan struct{})}
+	tr.mu.Lock()
+	select {
+	case <-tr.done:
+		tr.mu.Unlock()
+		return ErrClosed
+	default:
+	}
+	tr.cmds = append(tr.cmds, c)
+	tr.pending.Store(true)
+	tr.mu.Unlock()
+	select {
+	case tr.kick <- struct{}{}:
+	default:
+	}
+	// The wake-up signal can land just before the thread enters wait4 and
+	// be lost; resend with backoff until the command has run.
+	delay := 100 * time.Microsecond
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	for {
+		if tr.sleeping.Load() {
+			wake.Thread(tr.tid)
+		}
+		select {
+		case <-c.done:
+			return nil
+		case <-tr.done:
+			select {
+			case <-c.done:
+				return nil
+			default:
+				return ErrClosed
+			}
+		case <-timer.C:
+		}
+		if delay < 50*time.Millisecond {
+			delay *= 2
+		}
+		timer.Reset(delay)
+	}
+}
+
+func (tr *Tracer) runCommands() {
+	if !tr.pending.Load() {
+		return
+	}
+	tr.mu.Lock()
+	cmds := tr.cmds
+	tr.cmds = nil
+	tr.pending.Store(false)
+	tr.mu.Unlock()
+	for _, c := range cmds {
+		c.fn()
+		close(c.done)
+	}
+}
+
+func (tr *Tracer) loop(ready chan<- int) {
+	// Never unlocked: when the loop ends the thread exits with it, and the
+	// kernel detaches whatever it still traced (exit_ptrace).
+	runtime.LockOSThread()
+	ready <- unix.Gettid()
+	defer func() {
+		tr.mu.Lock()
+		close(tr.done)
+		cmds := tr.cmds
+		tr.cmds = nil
+		tr.mu.Unlock()
+		for _, c := range cmds {
+			close(c.done)
+		}
+		for _, w := range tr.waiters {
+			close(w)
+		}
+	}()
+	for {
+		tr.runCommands()
+		if len(tr.tasks) == 0 {
+			for _, w := range tr.waiters {
+				close(w)
+			}
+			tr.waiters = nil
+			if tr.quit {
+				tr.reapOrphans()
+				return
+			}
+			if tr.orphans == 0 {
+				<-tr.kick
+				continue
+			}
+		}
+		pid, st, ok := tr.wait()
+		if ok {
+			tr.dispatch(pid, st)
+		}
+	}
+}
+
+const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
+
+// wait returns the next stop or exit, polling briefly before blocking. It
+// returns ok=false when woken for a command.
+func (tr *Tracer) wait() (int, ptrace.Status, bool) {
+	for i := 0; i < tr.spin; i++ {
+		pid, st, err := ptrace.Poll(waitFlags)
+		if pid > 0 {
+			return pid, st, true
+		}
+		if err != nil {
+			tr.noChildren(err)
+			return 0, 0, false
+		}
+		if tr.pending.Load() {
+			return 0, 0, false
+		}
+	}
+	if tr.opts.Idle != nil {
+		tr.opts.Idle()
+	}
+	tr.sleeping.Store(true)
+	if tr.pending.Load() {
+		tr.sleeping.Store(false)
+		return 0, 0, false
+	}
+	pid, st, err := ptrace.Wait4(-1, waitFlags)
+	tr.sleeping.Store(false)
+	if err != nil {
+		if err != syscall.EINTR {
+			tr.noChildren(err)
+		}
+		return 0, 0, false
+	}
+	return pid, st, true
+}
+
+// noChildren handles ECHILD: nothing left to wait for. Tasks still listed
+// vanished without a report (should not happen); drop them.
+func (tr *Tracer) noChildren(err error) {
+	if err != syscall.ECHILD {
+		return
+	}
+	tr.orphans = 0
+	for tid, t := range tr.tasks {
+		delete(tr.tasks, tid)
+		ev := tr.event(EventDetached, t)
+		tr.deliver(ev)
+	}
+}
+
+func (tr *Tracer) reapOrphans() {
+	for tr.orphans > 0 {
+		pid, st, err := ptrace.Wait4(-1, waitFlags)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		if st.Exited() || st.Signaled() {
+			tr.orphans--
+		}
+		_ = pid
+	}
+}
+
+// event resets the reusable Event for kind.
+func (tr *Tracer) event(kind EventKind, t *Task) *Event {
+	tr.ev = Event{Kind: kind, Task: t}
+	return &tr.ev
+}
+
+func (tr *Tracer) deliver(ev *Event) {
+	if tr.opts.Handler == nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if tr.err == nil {
+				tr.err = fmt.Errorf("seize: handler panicked: %v", r)
+			}
+			tr.shutdown()
+		}
+	}()
+	tr.opts.Handler(ev)
+}
+
+func (tr *Tracer) newTask(tid, pid int) *Task {
+	t := &Task{tr: tr, tid: tid, pid: pid}
+	tr.tasks[tid] = t
+	return t
+}
+
+// adopt creates the task for a tid that stopped before the event of the
+// clone that created it was processed (S19: either order).
+func (tr *Tracer) adopt(tid int) *Task {
+	pid, err := tgidOf(tid)
+	if err != nil {
+		pid = tid
+	}
+	t := tr.newTask(tid, pid)
+	tr.adopted(t)
+	return t
+}
+
+// adopted decides whether a new child is followed and announces it.
+func (tr *Tracer) adopted(t *Task) {
+	if !tr.opts.FollowForks && t.Leader() {
+		// A process created by clone() without CLONE_THREAD and with an
+		// exit signal other than SIGCHLD is reported as EVENT_CLONE even
+		// without TRACEFORK; let it go.
+		t.unwanted = true
+		t.detaching = true
+		return
+	}
+	tr.deliver(tr.event(EventAttached, t))
+}
+
+// dispatch classifies one wait status (S20) and acts on it.
+func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
+	t := tr.tasks[tid]
+	if st.Exited() || st.Signaled() {
+		if t == nil {
+			if tr.orphans > 0 {
+				tr.orphans--
+			}
+			return
+		}
+		tr.gone(t, st)
+		return
+	}
+	if !st.Stopped() {
+		return
+	}
+	if t == nil {
+		t = tr.adopt(tid)
+	}
+	tr.cur = t
+	defer func() { tr.cur = nil }()
+	t.state = stopped
+	first := !t.seenFirstStop
+	t.seenFirstStop = true
+	if t.interrupting {
+		// Any stop answers an interrupt (S3).
+		t.interrupting = false
+	}
+	sig, evn := st.StopSig(), st.Event()
+	switch {
+	case sig == int(syscall.SIGTRAP)|0x80:
+		tr.syscallStop(t)
+	case evn == 0:
+		tr.signalStop(t, sig)
+	case evn == ptrace.EventStop:
+		tr.eventStop(t, syscall.Signal(sig), first)
+	default:
+		tr.ptraceEvent(t, evn)
+	}
+	tr.afterStop(tr.cur)
+}
+
+func (tr *Tracer) syscallStop(t *Task) {
+	var info ptrace.SyscallInfo
+	if err := ptrace.GetSyscallInfo(t.tid, &info); err != nil {
+		return
+	}
+	switch info.Op {
+	case ptrace.InfoEntry, ptrace.InfoSeccomp:
+		t.inSyscall = true
+		t.nr, t.arch, t.args = info.Nr, info.Arch, info.Args
+		ev := tr.event(EventSyscallEntry, t)
+		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
+		tr.deliver(ev)
+	case ptrace.InfoExit:
+		ev := tr.event(EventSyscallExit, t)
+		if t.inSyscall {
+			ev.Nr, ev.Arch, ev.Args = t.nr, t.arch, t.args
+		} else {
+			ev.Nr, ev.Arch = NoSyscall, info.Arch
+		}
+		t.inSyscall = false
+		ev.IP, ev.SP = info.IP, info.SP
+		ev.Ret = info.Rval()
+		if info.IsError() {
+			ev.Errno = syscall.Errno(-ev.Ret)
+		}
+		tr.deliver(ev)
+	}
+}
+
+func (tr *Tracer) signalStop(t *Task, sig int) {
+	t.inSyscall = false
+	t.sig = sig
+	if t.detaching {
+		return
+	}
+	var si ptrace.SigInfo
+	ptrace.GetSigInfo(t.tid, &si)
+	ev := tr.event(EventSignal, t)
+	ev.Sig = syscall.Signal(sig)
+	ev.SigInfo = &si
+	tr.deliver(ev)
+}
+
+func isStopSignal(sig syscall.Signal) bool {
+	switch sig {
+	case syscall.SIGSTOP, syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU:
+		return true
+	}
+	return false
+}
+
+// eventStop handles PTRACE_EVENT_STOP. It carries the stop signal while a
+// group-stop is in effect and SIGTRAP otherwise (do_jobctl_trap).
+// afterStop then listens (S6) or, when detaching, detaches with signal 0
+// and the kernel re-enters the stop (S13).
+func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
+	t.inSyscall = false
+	if isStopSignal(sig) {
+		// Group-stop (S6), or seizing a stopped process (S4).
+		if !t.groupStopped {
+			t.groupStopped = true
+			if !t.detaching {
+				ev := tr.event(EventGroupStop, t)
+				ev.Sig = sig
+				tr.deliver(ev)
+			}
+		}
+		return
+	}
+	if t.groupStopped && !first {
+		// The group-stop ended: SIGCONT arrived while listening (S7). The
+		// SIGCONT's delivery-stop, with its sender, comes next.
+		t.groupStopped = false
+		tr.deliver(tr.event(EventContinued, t))
+	}
+	// Otherwise an interrupt, the first stop of a seized or new task
+	// (S19), or a spurious extra stop: nothing to report.
+}
+
+// ptraceEvent handles fork, clone, exec and exit events.
+func (tr *Tracer) ptraceEvent(t *Task, evn int) {
+	msg, err := ptrace.GetEventMsg(t.tid)
+	if err != nil {
+		return
+	}
+	switch evn {
+	case ptrace.EventFork, ptrace.EventVfork, ptrace.EventClone:
+		child := tr.tasks[int(msg)]
+		kind := NewProcess
+		if evn == ptrace.EventVfork {
+			kind = NewVfork
+		}
+		if child == nil {
+			pid := int(msg)
+			if evn == ptrace.EventClone {
+				if p, err := tgidOf(int(msg)); err == nil {
+					pid = p
+				}
+			}
+			child = tr.newTask(int(msg), pid)
+			if t.detaching {
+				child.detaching = true
+			} else {
+				tr.adopted(child)
+			}
+		}
+		if !child.Leader() {
+			kind = NewThread
+		}
+		if !t.detaching && !child.unwanted {
+			ev := tr.event(EventNewTask, t)
+			ev.NewTid, ev.NewKind = child.tid, kind
+			tr.deliver(ev)
+		}
+	case ptrace.EventExec:
+		// S17: reported under the leader's tid; msg is the tid that called
+		// execve. That thread becomes the leader; the old leader's task is
+		// gone and will never report an exit.
+		old := int(msg)
+		if old != t.tid {
+			if execer := tr.tasks[old]; execer != nil {
+				delete(tr.tasks, old)
+				execer.tid = t.tid
+				execer.state = stopped
+				execer.seenFirstStop = true
+				execer.detaching = execer.detaching || t.detaching
+				tr.tasks[t.tid] = execer
+				t = execer
+				tr.cur = t
+			}
+		}
+		if !t.detaching {
+			ev := tr.event(EventExec, t)
+			ev.OldTid = old
+			ev.Nr, ev.Arch, ev.Args = t.nr, t.arch, t.args
+			tr.deliver(ev)
+		}
+	case ptrace.EventExit:
+		// S18: even SIGKILL passes here; the task waits for us.
+		t.exiting = true
+		t.inSyscall = false
+		if !t.detaching {
+			ev := tr.event(EventExiting, t)
+			ev.Status = ptrace.Status(msg)
+			fillExit(ev)
+			tr.deliver(ev)
+		}
+	}
+}
+
+func fillExit(ev *Event) {
+	if ev.Status.Exited() {
+		ev.ExitCode = ev.Status.ExitCode()
+	} else {
+		ev.Sig = ev.Status.TermSig()
+		ev.Core = ev.Status.CoreDump()
+	}
+}
+
+// gone handles a task's final wait status.
+func (tr *Tracer) gone(t *Task, st ptrace.Status) {
+	delete(tr.tasks, t.tid)
+	if t.unwanted {
+		return
+	}
+	ev := tr.event(EventExit, t)
+	ev.Status = st
+	fillExit(ev)
+	tr.deliver(ev)
+}
+
+// afterStop restarts, holds or detaches a task once its stop is handled.
+func (tr *Tracer) afterStop(t *Task) {
+	if tr.tasks[t.tid] != t || t.state != stopped {
+		return // released by the handler
+	}
+	switch {
+	case t.detaching:
+		tr.detachNow(t)
+	case t.hold:
+		tr.announceHold(t)
+	case t.groupStopped:
+		tr.listen(t)
+	default:
+		tr.restart(t)
+	}
+}
+
+func (tr *Tracer) announceHold(t *Task) {
+	tr.deliver(tr.event(EventInterrupted, t))
+}
+
+func (tr *Tracer) restart(t *Task) {
+	sig := t.sig
+	t.sig = 0
+	var err error
+	if tr.opts.Syscalls {
+		err = ptrace.Syscall(t.tid, sig)
+	} else {
+		err = ptrace.Cont(t.tid, sig)
+	}
+	// ESRCH: killed meanwhile (SIGKILL); its exit comes through wait.
+	_ = err
+	t.state = running
+}
+
+func (tr *Tracer) listen(t *Task) {
+	if err := ptrace.Listen(t.tid); err != nil {
+		// Not in a group-stop after all (a SIGCONT raced in): run it.
+		tr.restart(t)
+		return
+	}
+	t.state = listening
+}
+
+// detachNow detaches a stopped task, passing the signal of a
+// signal-delivery-stop so that it is not lost (S13, S14). At a group-stop
+// it passes 0 and the kernel puts the task back in the stop.
+func (tr *Tracer) detachNow(t *Task) {
+	sig := t.sig
+	t.sig = 0
+	ptrace.Detach(t.tid, sig)
+	delete(tr.tasks, t.tid)
+	if t.started && t.Leader() {
+		tr.orphans++
+	}
+	if !t.unwanted {
+		tr.deliver(tr.event(EventDetached, t))
+	}
+}
+
+// detach releases t now if it is stopped, or interrupts it and releases it
+// at its next stop (S13). Running tasks are interrupted all at once by the
+// callers before any stop is collected (S14).
+func (tr *Tracer) detach(t *Task) {
+	t.detaching = true
+	switch t.state {
+	case stopped:
+		if tr.inHandler(t) {
+			return // afterStop detaches it
+		}
+		tr.detachNow(t)
+	case listening, running:
+		if !t.interrupting {
+			t.interrupting = true
+			ptrace.Interrupt(t.tid)
+		}
+	}
+}
+
+// inHandler reports whether t's current stop is being handled, in which
+// case afterStop will act on it.
+func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
+
+func (tr *Tracer) shutdown() {
+	tr.quit = true
+	for _, t := range tr.sortedTasks() {
+		tr.detach(t)
+	}
+}
+
+func (tr *Tracer) sortedTasks() []*Task {
+	ts := make([]*Task, 0, len(tr.tasks))
+	for _, t := range tr.tasks {
+		ts = append(ts, t)
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].tid < ts[j].tid })
+	return ts
+}
+
+// Attach seizes every thread of each pid (S1, S5): the processes keep
+// running, receive no signal, and their parents notice nothing. A stopped
+// process stays stopped (S4).
+func (tr *Tracer) Attach(pids ...int) error {
+	var err error
+	if cerr := tr.call(func() {
+		for _, pid := range pids {
+			if err = tr.attach(pid); err != nil {
+				return
+			}
+		}
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+func (tr *Tracer) attach(pid int) error {
+	fail := func(err error) error { return &AttachError{Pid: pid, Err: err} }
+	if pid <= 0 {
+		return fail(ErrNoSuchProcess)
+	}
+	status, err := procStatus(pid)
+	if err != nil {
+		return fail(ErrNoSuchProcess)
+	}
+	tgid, _ := strconv.Atoi(status["Tgid"])
+	if tgid == os.Getpid() {
+		return fail(ErrSelf)
+	}
+	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != os.Getpid() {
+		return fail(&AlreadyTracedError{TracerPid: tp, TracerComm: comm(tp)})
+	}
+	if _, flags, _, err := procStat(pid); err == nil && flags&0x00200000 != 0 { // PF_KTHREAD
+		return fail(ErrKernelThread)
+	}
+	var seized []*Task
+	seen := make(map[int]bool)
+	// S5: seize every tid, interrupting each; rescan until two passes find
+	// nothing new. Threads created meanwhile by seized threads arrive
+	// through TRACECLONE; the rescans catch those of unseized ones.
+	for quiet := 0; quiet < 2; {
+		tids, err := listTasks(tgid)
+		if err != nil {
+			break // the process is gone
+		}
+		fresh := 0
+		for _, tid := range tids {
+			if seen[tid] || tr.tasks[tid] != nil {
+				continue
+			}
+			seen[tid] = true
+			err := ptrace.Seize(tid, tr.ptopts)
+			switch {
+			case err == nil:
+				t := tr.newTask(tid, tgid)
+				_, _, t.startTime, _ = procStat(tid)
+				t.interrupting = true
+				ptrace.Interrupt(tid)
+				seized = append(seized, t)
+				fresh++
+			case errors.Is(err, syscall.ESRCH):
+				// Exited meanwhile.
+			case errors.Is(err, syscall.EPERM):
+				// EPERM with the task gone, or from a zombie leader, means
+				// it exited; a thread auto-attached through TRACECLONE is
+				// already ours.
+				state, _, _, serr := procStat(tid)
+				if serr != nil || state == 'Z' || state == 'X' {
+					continue
+				}
+				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(os.Getpid()) {
+					continue
+				}
+				if len(seized) == 0 {
+					return fail(ErrPermission)
+				}
+				tr.abandon(seized)
+				return fail(fmt.Errorf("thread %d: %w", tid, ErrPermission))
+			default:
+				if len(seized) == 0 {
+					return fail(err)
+				}
+				tr.abandon(seized)
+				return fail(fmt.Errorf("thread %d: %w", tid, err))
+			}
+		}
+		if fresh == 0 {
+			quiet++
+		} else {
+			quiet = 0
+		}
+	}
+	if len(seized) == 0 {
+		return fail(ErrNoSuchProcess)
+	}
+	for _, t := range seized {
+		tr.deliver(tr.event(EventAttached, t))
+	}
+	return nil
+}
+
+// abandon detaches tasks seized by a failed attach.
+func (tr *Tracer) abandon(ts []*Task) {
+	for _, t := range ts {
+		t.detaching = true
+		t.unwanted = true
+	}
+}
+
+func listTasks(pid int) ([]int, error) {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/task")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	tids := make([]int, 0, len(names))
+	for _, n := range names {
+		if tid, err := strconv.Atoi(n); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	sort.Ints(tids)
+	return tids, nil
+}
+
+// Interrupt stops a task at its next stop of any kind (S2, S3) and holds
+// it there; an EventInterrupted tells when. Resume releases it.
+func (tr *Tracer) Interrupt(tid int) error {
+	var err error
+	if cerr := tr.call(func() {
+		t := tr.tasks[tid]
+		if t == nil {
+			err = ErrNoSuchProcess
+			return
+		}
+		t.hold = true
+		if t.state != stopped && !t.interrupting {
+			t.interrupting = true
+			err = ptrace.Interrupt(tid)
+		}
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// Resume releases a task held by Interrupt. A task in a group-stop goes
+// back to listening: it stays stopped until SIGCONT.
+func (tr *Tracer) Resume(tid int) error {
+	var err error
+	if cerr := tr.call(func() {
+		t := tr.tasks[tid]
+		if t == nil {
+			err = ErrNoSuchProcess
+			return
+		}
+		t.hold = false
+		if t.state == stopped && !tr.inHandler(t) {
+			tr.afterStop(t)
+		}
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// Detach releases one task in the state it is in (S12): stopped stays
+// stopped, running runs, a task asleep in a syscall stays in it. A running
+// task is released at its next stop, which comes quickly.
+func (tr *Tracer) Detach(tid int) error {
+	var err error
+	if cerr := tr.call(func() {
+		t := tr.tasks[tid]
+		if t == nil {
+			err = ErrNoSuchProcess
+			return
+		}
+		tr.detach(t)
+	}); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// DetachAll releases every task as Detach does, interrupting all of them
+// before collecting any stop (S14).
+func (tr *Tracer) DetachAll() error {
+	return tr.call(func() {
+		for _, t := range tr.sortedTasks() {
+			tr.detach(t)
+		}
+	})
+}
+
+// Wait blocks until the tracer has no tasks left: they exited or were
+// detached. It returns the first error of the tracer (a handler panic).
+func (tr *Tracer) Wait() error {
+	w := make(chan struct{})
+	if err := tr.call(func() {
+		if len(tr.tasks) == 0 {
+			close(w)
+			return
+		}
+		tr.waiters = append(tr.waiters, w)
+	}); err != nil {
+		return err
+	}
+	<-w
+	return tr.err
+}
+
+// Close detaches every task (as DetachAll) and ends the tracer thread once
+// the last one is released. Processes the tracer started keep running;
+// the tracer reaps them only while it lives.
+func (tr *Tracer) Close() error {
+	err := tr.call(tr.shutdown)
+	if err == ErrClosed {
+		return nil
+	}
+	<-tr.done
+	return tr.err
+}
+
+// Tasks returns the tids of the traced tasks.
+func (tr *Tracer) Tasks() []int {
+	var tids []int
+	tr.call(func() {
+		for _, t := range tr.sortedTasks() {
+			tids = append(tids, t.tid)
+		}
+	})
+	return tids
+}
