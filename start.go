@@ -93,12 +93,18 @@ func (tr *Tracer) start(path string, argv []string, attr *os.ProcAttr) (int, err
 	if st, err = waitStop(pid, ptrace.WALL|ptrace.WUNTRACED); err != nil {
 		return kill(err)
 	}
+	if st.StopSig() != int(syscall.SIGSTOP) {
+		return kill(fmt.Errorf("unexpected status %#x after detach", uint32(st)))
+	}
 	// 3. Seize it: S4, an EVENT_STOP carrying SIGSTOP.
 	if err := ptrace.Seize(pid, tr.ptopts); err != nil {
 		return kill(err)
 	}
 	if st, err = waitStop(pid, ptrace.WALL); err != nil {
 		return kill(err)
+	}
+	if st.Event() != ptrace.EventStop {
+		return kill(fmt.Errorf("unexpected status %#x after seize", uint32(st)))
 	}
 	// 4. End the group-stop. With SIGCONT blocked there would be no
 	// delivery-stop to suppress it at, and it would reach the program

@@ -54,6 +54,7 @@ const NoSyscall = ^uint64(0)
 // __WALL|__WNOTHREAD, so it sees only its own thread's children and
 // tracees, never the host program's other children (S20).
 type Tracer struct {
+	k      kernel
 	opts   Options
 	ptopts int
 	spin   int
@@ -62,6 +63,10 @@ type Tracer struct {
 	tasks map[int]*Task // by tid; owned by the tracer thread
 	ev    Event
 	cur   *Task // the task whose stop is being handled
+	// early holds tids adopted at their first stop before the event of
+	// the clone that made them (S19), until that event comes: by then the
+	// task may be gone already and must not be created again.
+	early map[int]bool
 	// orphans counts processes the tracer started and then detached: it is
 	// still their parent and must reap them.
 	orphans int
@@ -88,6 +93,7 @@ func NewTracer(opts *Options) (*Tracer, error) {
 		return nil, err
 	}
 	tr := &Tracer{
+		k:     realKernel{},
 		tasks: make(map[int]*Task),
 		kick:  make(chan struct{}, 1),
 		done:  make(chan struct{}),
@@ -223,7 +229,7 @@ const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 // returns ok=false when woken for a command.
 func (tr *Tracer) wait() (int, ptrace.Status, bool) {
 	for i := 0; i < tr.spin; i++ {
-		pid, st, err := ptrace.Poll(waitFlags)
+		pid, st, err := tr.k.Poll(waitFlags)
 		if pid > 0 {
 			return pid, st, true
 		}
@@ -243,7 +249,7 @@ func (tr *Tracer) wait() (int, ptrace.Status, bool) {
 		tr.sleeping.Store(false)
 		return 0, 0, false
 	}
-	pid, st, err := ptrace.Wait4(-1, waitFlags)
+	pid, st, err := tr.k.Wait(waitFlags)
 	tr.sleeping.Store(false)
 	if err != nil {
 		if err != syscall.EINTR {
@@ -270,7 +276,7 @@ func (tr *Tracer) noChildren(err error) {
 
 func (tr *Tracer) reapOrphans() {
 	for tr.orphans > 0 {
-		pid, st, err := ptrace.Wait4(-1, waitFlags)
+		pid, st, err := tr.k.Wait(waitFlags)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -314,11 +320,15 @@ func (tr *Tracer) newTask(tid, pid int) *Task {
 // adopt creates the task for a tid that stopped before the event of the
 // clone that created it was processed (S19: either order).
 func (tr *Tracer) adopt(tid int) *Task {
-	pid, err := tgidOf(tid)
+	pid, err := tr.k.Tgid(tid)
 	if err != nil {
 		pid = tid
 	}
 	t := tr.newTask(tid, pid)
+	if tr.early == nil {
+		tr.early = make(map[int]bool)
+	}
+	tr.early[tid] = true
 	tr.adopted(t)
 	return t
 }
@@ -380,7 +390,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 
 func (tr *Tracer) syscallStop(t *Task) {
 	var info ptrace.SyscallInfo
-	if err := ptrace.GetSyscallInfo(t.tid, &info); err != nil {
+	if err := tr.k.GetSyscallInfo(t.tid, &info); err != nil {
 		return
 	}
 	switch info.Op {
@@ -414,7 +424,7 @@ func (tr *Tracer) signalStop(t *Task, sig int) {
 		return
 	}
 	var si ptrace.SigInfo
-	ptrace.GetSigInfo(t.tid, &si)
+	tr.k.GetSigInfo(t.tid, &si)
 	ev := tr.event(EventSignal, t)
 	ev.Sig = syscall.Signal(sig)
 	ev.SigInfo = &si
@@ -459,7 +469,7 @@ func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
 
 // ptraceEvent handles fork, clone, exec and exit events.
 func (tr *Tracer) ptraceEvent(t *Task, evn int) {
-	msg, err := ptrace.GetEventMsg(t.tid)
+	msg, err := tr.k.GetEventMsg(t.tid)
 	if err != nil {
 		return
 	}
@@ -470,10 +480,15 @@ func (tr *Tracer) ptraceEvent(t *Task, evn int) {
 		if evn == ptrace.EventVfork {
 			kind = NewVfork
 		}
-		if child == nil {
+		if tr.early[int(msg)] {
+			delete(tr.early, int(msg))
+			if child == nil {
+				return // adopted early, and already gone
+			}
+		} else if child == nil {
 			pid := int(msg)
 			if evn == ptrace.EventClone {
-				if p, err := tgidOf(int(msg)); err == nil {
+				if p, err := tr.k.Tgid(int(msg)); err == nil {
 					pid = p
 				}
 			}
@@ -575,9 +590,9 @@ func (tr *Tracer) restart(t *Task) {
 	t.sig = 0
 	var err error
 	if tr.opts.Syscalls {
-		err = ptrace.Syscall(t.tid, sig)
+		err = tr.k.Syscall(t.tid, sig)
 	} else {
-		err = ptrace.Cont(t.tid, sig)
+		err = tr.k.Cont(t.tid, sig)
 	}
 	// ESRCH: killed meanwhile (SIGKILL); its exit comes through wait.
 	_ = err
@@ -585,7 +600,7 @@ func (tr *Tracer) restart(t *Task) {
 }
 
 func (tr *Tracer) listen(t *Task) {
-	if err := ptrace.Listen(t.tid); err != nil {
+	if err := tr.k.Listen(t.tid); err != nil {
 		// Not in a group-stop after all (a SIGCONT raced in): run it.
 		tr.restart(t)
 		return
@@ -599,7 +614,7 @@ func (tr *Tracer) listen(t *Task) {
 func (tr *Tracer) detachNow(t *Task) {
 	sig := t.sig
 	t.sig = 0
-	ptrace.Detach(t.tid, sig)
+	tr.k.Detach(t.tid, sig)
 	delete(tr.tasks, t.tid)
 	if t.started && t.Leader() {
 		tr.orphans++
@@ -623,7 +638,7 @@ func (tr *Tracer) detach(t *Task) {
 	case listening, running:
 		if !t.interrupting {
 			t.interrupting = true
-			ptrace.Interrupt(t.tid)
+			tr.k.Interrupt(t.tid)
 		}
 	}
 }
@@ -700,13 +715,13 @@ func (tr *Tracer) attach(pid int) error {
 				continue
 			}
 			seen[tid] = true
-			err := ptrace.Seize(tid, tr.ptopts)
+			err := tr.k.Seize(tid, tr.ptopts)
 			switch {
 			case err == nil:
 				t := tr.newTask(tid, tgid)
 				_, _, t.startTime, _ = procStat(tid)
 				t.interrupting = true
-				ptrace.Interrupt(tid)
+				tr.k.Interrupt(tid)
 				seized = append(seized, t)
 				fresh++
 			case errors.Is(err, syscall.ESRCH):
@@ -791,7 +806,7 @@ func (tr *Tracer) Interrupt(tid int) error {
 		t.hold = true
 		if t.state != stopped && !t.interrupting {
 			t.interrupting = true
-			err = ptrace.Interrupt(tid)
+			err = tr.k.Interrupt(tid)
 		}
 	}); cerr != nil {
 		return cerr

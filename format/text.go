@@ -24,11 +24,10 @@ type Text struct {
 	// Prefix forces pid prefixes even with one task (strace -f -o FILE).
 	Prefix bool
 
-	tasks   map[int]*taskLine
-	live    int // tasks known to the writer
-	cur     int // tid whose line is open (entry printed, no exit yet)
-	col     int // columns written on the open line
-	scratch []byte
+	tasks map[int]*taskLine
+	live  int // tasks known to the writer
+	cur   int // tid whose line is open (entry printed, no exit yet)
+	col   int // columns written on the open line
 }
 
 type taskLine struct {
@@ -94,14 +93,6 @@ func (f *Text) prefix(tid int) {
 		f.write(" ")
 	case !f.ToFile && f.live > 1:
 		f.write(fmt.Sprintf("[pid %5d] ", tid))
-	}
-}
-
-// interrupt ends another task's open line with strace's marker.
-func (f *Text) interrupt(tid int) {
-	if f.cur != 0 && f.cur != tid {
-		f.write(" <unfinished ...>\n")
-		f.cur = 0
 	}
 }
 

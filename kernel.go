@@ -1,0 +1,41 @@
+package seize
+
+import "github.com/seize-dev/seize/internal/ptrace"
+
+// kernel is the engine's view of ptrace and wait. The real one calls the
+// kernel; tests of the state machine substitute a fake that replays
+// recorded wait statuses and records the requests made (STYLE: as
+// netlink's fake socket does).
+type kernel interface {
+	Seize(tid, opts int) error
+	Interrupt(tid int) error
+	Listen(tid int) error
+	Cont(tid, sig int) error
+	Syscall(tid, sig int) error
+	Detach(tid, sig int) error
+	GetEventMsg(tid int) (uint64, error)
+	GetSigInfo(tid int, si *ptrace.SigInfo) error
+	GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error
+	// Poll is a non-blocking wait for any tracee; Wait blocks.
+	Poll(flags int) (int, ptrace.Status, error)
+	Wait(flags int) (int, ptrace.Status, error)
+	// Tgid returns the thread-group id of a task (from /proc).
+	Tgid(tid int) (int, error)
+}
+
+type realKernel struct{}
+
+func (realKernel) Seize(tid, opts int) error                    { return ptrace.Seize(tid, opts) }
+func (realKernel) Interrupt(tid int) error                      { return ptrace.Interrupt(tid) }
+func (realKernel) Listen(tid int) error                         { return ptrace.Listen(tid) }
+func (realKernel) Cont(tid, sig int) error                      { return ptrace.Cont(tid, sig) }
+func (realKernel) Syscall(tid, sig int) error                   { return ptrace.Syscall(tid, sig) }
+func (realKernel) Detach(tid, sig int) error                    { return ptrace.Detach(tid, sig) }
+func (realKernel) GetEventMsg(tid int) (uint64, error)          { return ptrace.GetEventMsg(tid) }
+func (realKernel) GetSigInfo(tid int, si *ptrace.SigInfo) error { return ptrace.GetSigInfo(tid, si) }
+func (realKernel) GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error {
+	return ptrace.GetSyscallInfo(tid, si)
+}
+func (realKernel) Poll(flags int) (int, ptrace.Status, error) { return ptrace.Poll(flags) }
+func (realKernel) Wait(flags int) (int, ptrace.Status, error) { return ptrace.Wait4(-1, flags) }
+func (realKernel) Tgid(tid int) (int, error)                  { return tgidOf(tid) }
