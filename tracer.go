@@ -693,7 +693,14 @@ func (tr *Tracer) attach(pid int) error {
 	if tgid == os.Getpid() {
 		return fail(ErrSelf)
 	}
-	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != os.Getpid() {
+	// TracerPid is the tracing thread's tid (task_pid_nr_ns in
+	// fs/proc/array.c), ours being tr.tid; name the other tracer's process.
+	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != tr.tid {
+		if st, err := procStatus(tp); err == nil {
+			if tg, _ := strconv.Atoi(st["Tgid"]); tg > 0 {
+				tp = tg
+			}
+		}
 		return fail(&AlreadyTracedError{TracerPid: tp, TracerComm: comm(tp)})
 	}
 	if _, flags, _, err := procStat(pid); err == nil && flags&0x00200000 != 0 { // PF_KTHREAD
@@ -701,6 +708,9 @@ func (tr *Tracer) attach(pid int) error {
 	}
 	var seized []*Task
 	seen := make(map[int]bool)
+	// ours: some thread was already traced by this tracer (attached
+	// before, or auto-attached through TRACECLONE): the process is there.
+	ours := false
 	// S5: seize every tid, interrupting each; rescan until two passes find
 	// nothing new. Threads created meanwhile by seized threads arrive
 	// through TRACECLONE; the rescans catch those of unseized ones.
@@ -711,7 +721,11 @@ func (tr *Tracer) attach(pid int) error {
 		}
 		fresh := 0
 		for _, tid := range tids {
-			if seen[tid] || tr.tasks[tid] != nil {
+			if seen[tid] {
+				continue
+			}
+			if tr.tasks[tid] != nil {
+				ours = true
 				continue
 			}
 			seen[tid] = true
@@ -734,7 +748,8 @@ func (tr *Tracer) attach(pid int) error {
 				if serr != nil || state == 'Z' || state == 'X' {
 					continue
 				}
-				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(os.Getpid()) {
+				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(tr.tid) {
+					ours = true
 					continue
 				}
 				if len(seized) == 0 {
@@ -756,7 +771,7 @@ func (tr *Tracer) attach(pid int) error {
 			quiet = 0
 		}
 	}
-	if len(seized) == 0 {
+	if len(seized) == 0 && !ours {
 		return fail(ErrNoSuchProcess)
 	}
 	for _, t := range seized {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -129,7 +130,9 @@ func (c *config) addPids(s string) error {
 			}
 			return usagef("invalid process id %q", f)
 		}
-		c.pids = append(c.pids, pid)
+		if !slices.Contains(c.pids, pid) { // -p 5,5 attaches once
+			c.pids = append(c.pids, pid)
+		}
 	}
 	if len(c.pids) == 0 {
 		return usagef("option -p needs a process id")

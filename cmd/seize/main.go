@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,11 @@ const (
 	targetEnv = "SEIZE_INTERNAL_TARGET"
 	outEnv    = "SEIZE_INTERNAL_OUTPUT"
 )
+
+// init keeps main on the main thread, so that launch mode's execve is made
+// by the thread group leader: an execve from another thread would give
+// the trace a first line under a Go runtime thread's tid (S17).
+func init() { runtime.LockOSThread() }
 
 func main() {
 	switch os.Getenv(roleEnv) {
