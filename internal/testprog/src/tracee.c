@@ -85,6 +85,24 @@ static double now(void) {
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+// spawn_thread: the thread of mode spawn; reports its tid, then sleeps.
+static void *spawn_thread(void *arg) {
+	long ms = (long)arg;
+	say("thread %ld", (long)syscall(SYS_gettid));
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) && errno == EINTR) {
+	}
+	return NULL;
+}
+
+// wait_line blocks until a byte arrives on stdin: the test's go-ahead,
+// sent once it has attached.
+static void wait_line(void) {
+	char b;
+	while (read(0, &b, 1) < 0 && errno == EINTR) {
+	}
+}
+
 static void *exec_thread(void *arg) {
 	char **argv = arg;
 	usleep(20000);
@@ -206,6 +224,74 @@ int main(int argc, char **argv) {
 			pause();
 			say("usr1 %d", (int)got_usr1);
 		}
+	}
+	if (!strcmp(mode, "exitafter")) { // exitafter MS N: ready, sleep MS ms, exit N
+		int ms = atoi(argv[2]);
+		ready();
+		usleep(ms * 1000);
+		return atoi(argv[3]);
+	}
+	if (!strcmp(mode, "openat")) { // openat PATH: one openat(AT_FDCWD, PATH, O_RDONLY), report the result
+		long r = syscall(SYS_openat, AT_FDCWD, argv[2], O_RDONLY);
+		say("openat r=%ld errno=%d", r, r < 0 ? errno : 0);
+		return 0;
+	}
+	if (!strcmp(mode, "spawn")) { // spawn N MS: on a stdin line, a thread and N forks that sleep MS
+		// The children are made by a raw clone, so that their first system
+		// call is the getppid below (glibc's fork makes calls in the child).
+		// Child i exits with i+1; the parent reaps and reports each.
+		int n = atoi(argv[2]);
+		long ms = atol(argv[3]);
+		ready();
+		wait_line();
+		pthread_t th;
+		pthread_create(&th, NULL, spawn_thread, (void *)ms);
+		pid_t kids[256];
+		if (n > 256) n = 256;
+		for (int i = 0; i < n; i++) {
+			long c = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+			if (c == 0) {
+				struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+				syscall(SYS_getppid);
+				syscall(SYS_nanosleep, &ts, NULL);
+				syscall(SYS_exit_group, i + 1);
+			}
+			if (c < 0) { say("clone failed: %s", strerror(errno)); return 1; }
+			kids[i] = c;
+			say("forked %ld", c);
+		}
+		for (int i = 0; i < n; i++) {
+			int st;
+			while (waitpid(kids[i], &st, 0) < 0) {
+				if (errno != EINTR) { say("waitpid errno=%d", errno); return 1; }
+			}
+			say("reaped %d %d", kids[i], WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+		}
+		pthread_join(th, NULL);
+		say("spawned %d", n);
+		return 0;
+	}
+	if (!strcmp(mode, "vfork")) { // vfork MS: on a stdin line, vfork a child that sleeps MS, then execs "exit 3"
+		long ms = atol(argv[2]);
+		ready();
+		wait_line();
+		double t0 = now();
+		pid_t c = vfork();
+		if (c == 0) {
+			// Only system calls and exec in a vfork child.
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+			syscall(SYS_nanosleep, &ts, NULL);
+			execl("/proc/self/exe", argv[0], "exit", "3", (char *)NULL);
+			_exit(127);
+		}
+		if (c < 0) { say("vfork failed: %s", strerror(errno)); return 1; }
+		say("vforked %d after_ms=%.0f", c, (now() - t0) * 1000);
+		int st;
+		while (waitpid(c, &st, 0) < 0) {
+			if (errno != EINTR) { say("waitpid errno=%d", errno); return 1; }
+		}
+		say("vfork child exited %d", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+		return 0;
 	}
 	if (!strcmp(mode, "pause")) {
 		ready();
