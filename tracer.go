@@ -36,6 +36,11 @@ type Options struct {
 	// Idle, if set, runs on the tracer thread each time it is about to
 	// block for lack of stops: the moment to flush buffered output.
 	Idle func()
+	// DetachTimeout bounds how long Close waits for interrupted tasks to
+	// stop so that they can be detached (default 10s). Past it the tracer
+	// thread ends and the kernel detaches what is left, losing only
+	// signals held at delivery-stops; Close then returns an error.
+	DetachTimeout time.Duration
 }
 
 const defaultSpin = 64
@@ -72,6 +77,10 @@ type Tracer struct {
 	orphans int
 	waiters []chan struct{}
 	quit    bool
+	// giveUp is set when shutdown has waited DetachTimeout for tasks that
+	// would not stop; the loop then ends and the thread's exit makes the
+	// kernel detach them (exit_ptrace).
+	giveUp atomic.Bool
 	err     error // first handler panic
 
 	mu       sync.Mutex
@@ -215,6 +224,11 @@ func (tr *Tracer) loop(ready chan<- int) {
 				<-tr.kick
 				continue
 			}
+		} else if tr.quit && tr.giveUp.Load() {
+			if tr.err == nil {
+				tr.err = fmt.Errorf("seize: gave up after %v waiting for %d task(s) to stop (tid %d first); the kernel detached them", tr.detachTimeout(), len(tr.tasks), tr.sortedTasks()[0].tid)
+			}
+			return
 		}
 		pid, st, ok := tr.wait()
 		if ok {
@@ -274,19 +288,17 @@ func (tr *Tracer) noChildren(err error) {
 	}
 }
 
+// reapOrphans reaps the started-then-detached processes that are already
+// dead; the living ones are not waited for (Close must not block on them).
 func (tr *Tracer) reapOrphans() {
 	for tr.orphans > 0 {
-		pid, st, err := tr.k.Wait(waitFlags)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
+		pid, st, err := tr.k.Poll(waitFlags)
+		if err != nil || pid <= 0 {
 			return
 		}
 		if st.Exited() || st.Signaled() {
 			tr.orphans--
 		}
-		_ = pid
 	}
 }
 
@@ -648,10 +660,30 @@ func (tr *Tracer) detach(t *Task) {
 func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
 
 func (tr *Tracer) shutdown() {
+	if !tr.quit && tr.tid != 0 {
+		// Bound the wait for tasks that never stop (one in uninterruptible
+		// sleep, say): after the timeout the loop gives up.
+		time.AfterFunc(tr.detachTimeout(), func() {
+			tr.giveUp.Store(true)
+			tr.pending.Store(true)
+			wake.Thread(tr.tid)
+			select {
+			case tr.kick <- struct{}{}:
+			default:
+			}
+		})
+	}
 	tr.quit = true
 	for _, t := range tr.sortedTasks() {
 		tr.detach(t)
 	}
+}
+
+func (tr *Tracer) detachTimeout() time.Duration {
+	if tr.opts.DetachTimeout > 0 {
+		return tr.opts.DetachTimeout
+	}
+	return 10 * time.Second
 }
 
 func (tr *Tracer) sortedTasks() []*Task {
