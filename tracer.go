@@ -81,7 +81,7 @@ type Tracer struct {
 	// would not stop; the loop then ends and the thread's exit makes the
 	// kernel detach them (exit_ptrace).
 	giveUp atomic.Bool
-	err     error // first handler panic
+	err    error // first handler panic
 
 	mu       sync.Mutex
 	cmds     []*command
