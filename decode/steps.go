@@ -1,0 +1,1267 @@
+package decode
+
+import (
+	"github.com/seize-dev/seize/sysabi"
+	"golang.org/x/sys/unix"
+)
+
+// saveAll records, at entry, what exit-time steps need from before the
+// call: the value a socklen_t pointer held.
+func (p *printer) saveAll(steps []step) {
+	for _, st := range steps {
+		switch st.k {
+		case kSocklen:
+			if v, ok := p.readU32(p.arg(st.a)); ok {
+				p.c.saved[0], p.c.savedOK[0] = v, true
+			}
+		case kOffInOut:
+			var b [8]byte
+			if p.read(p.arg(st.a), b[:]) {
+				p.c.saved[1], p.c.savedOK[1] = le.Uint64(b[:]), true
+			}
+		}
+	}
+}
+
+// step prints one step of a call's description.
+func (p *printer) step(st step) {
+	c := p.c
+	switch st.k {
+	// Steps that may print nothing call begin themselves.
+	case kOpenMode:
+		if p.arg(st.b)&(unix.O_CREAT|(unix.O_TMPFILE&^unix.O_DIRECTORY)) != 0 {
+			p.begin()
+			p.mode(p.arg(st.a) & 0xffffffff)
+		}
+		return
+	case kFcntlArg:
+		p.fcntlArg(p.arg(st.a))
+		return
+	case kIoctlArg:
+		p.ioctlArg(p.arg(st.a))
+		return
+	case kCloneEntry:
+		p.cloneEntry()
+		return
+	case kCloneExit:
+		p.cloneExit()
+		return
+	case kFutex:
+		p.futex(c.desc.t64)
+		return
+	case kMremapNew:
+		if p.arg(st.b)&unix.MREMAP_FIXED != 0 {
+			p.begin()
+			p.ptr(p.arg(st.a))
+		}
+		return
+	case kOldMmap:
+		p.oldMmap(p.arg(st.a))
+		return
+	case kPrctlArgs:
+		p.prctlArgs()
+		return
+	}
+	p.begin()
+	v := p.arg(st.a)
+	switch st.k {
+	case kHex:
+		p.hex(v)
+	case kInt:
+		p.dec(p.argInt(st.a))
+	case kUint:
+		p.udec(v & 0xffffffff)
+	case kLong:
+		p.dec(p.argLong(st.a))
+	case kUlong:
+		p.udec(v)
+	case kFd:
+		p.fd(int64(v))
+	case kDirfd:
+		p.dirfd(int64(v))
+	case kPath:
+		p.path(v)
+	case kStr:
+		p.str(v)
+	case kPtr:
+		p.ptr(v)
+	case kMode:
+		p.mode(v & 0xffffffff)
+	case kEnum:
+		p.b = appendEnum(p.b, st.t, v&0xffffffff)
+	case kFlags:
+		p.b = appendFlags(p.b, st.t, v&0xffffffff)
+	case kOpenFlags:
+		p.openFlags(v)
+	case kSig:
+		p.sig(p.argInt(st.a))
+	case kBufIn:
+		p.buf(v, p.arg(st.b), 0)
+	case kBufOut, kBufOutHex:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		style := uint8(0)
+		if st.k == kBufOutHex {
+			style = qForceHex
+		}
+		p.buf(v, uint64(c.ret), style)
+	case kPathOut:
+		if p.failed() || c.ret <= 0 {
+			p.ptr(v)
+			return
+		}
+		p.path(v)
+	case kIovIn:
+		p.iovec(v, p.arg(st.b), -1)
+	case kIovOut:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		p.iovec(v, p.arg(st.b), c.ret)
+	case kOffset:
+		if st.b < 0 {
+			p.dec(p.argLong(st.a))
+		} else {
+			p.dec(int64(p.arg(st.a)&0xffffffff | p.arg(st.b)<<32))
+		}
+	case kStatOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.stat(v)
+	case kStatxOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.statx(v)
+	case kStatxFlags:
+		v &= 0xffffffff
+		p.b = appendEnum(p.b, statxSync, v&(unix.AT_STATX_FORCE_SYNC|unix.AT_STATX_DONT_SYNC))
+		p.b = appendFlagsAfter(p.b, atFlags, v&^(unix.AT_STATX_FORCE_SYNC|unix.AT_STATX_DONT_SYNC))
+	case kDirents:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		p.dirents(v, uint64(c.ret))
+	case kFcntlCmd:
+		t := fcntlCmds
+		if !p.wide() {
+			t = fcntlCmds32
+		}
+		p.b = appendEnum(p.b, t, v&0xffffffff)
+	case kIoctlReq:
+		p.ioctlReq(v & 0xffffffff)
+	case kFdPair:
+		p.fdPair(v)
+	case kMmapFlags:
+		p.mmapFlags(v)
+	case kSockaddrIn:
+		p.sockaddr(v, p.arg(st.b)&0xffffffff)
+	case kSockaddrOut:
+		if v == 0 {
+			p.s("NULL")
+			return
+		}
+		if p.failed() {
+			p.hex(v)
+			return
+		}
+		n, ok := p.readU32(p.arg(st.b))
+		if !ok {
+			p.hex(v)
+			return
+		}
+		if c.savedOK[0] && c.saved[0] < n {
+			n = c.saved[0] // the kernel reports the full size, writes at most the buffer
+		}
+		p.sockaddr(v, n)
+	case kSocklen:
+		p.socklen(v)
+	case kSockType:
+		v &= 0xffffffff
+		p.b = appendEnum(p.b, socketTypes, v&0xf)
+		p.b = appendFlagsAfter(p.b, socketFlags, v&^0xf)
+	case kSockProto:
+		switch p.arg(0) & 0xffffffff {
+		case unix.AF_INET, unix.AF_INET6:
+			p.b = appendEnum(p.b, ipProtocols, v&0xffffffff)
+		case unix.AF_NETLINK:
+			p.b = appendEnum(p.b, netlinkProtocols, v&0xffffffff)
+		default:
+			p.dec(p.argInt(st.a))
+		}
+	case kSockLevel:
+		p.b = appendEnum(p.b, socketLevels, v&0xffffffff)
+	case kSockOpt:
+		p.sockopt(v&0xffffffff, p.arg(st.b)&0xffffffff)
+	case kSockoptIn:
+		p.optval(v, p.arg(st.b)&0xffffffff)
+	case kSockoptOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		n, ok := p.readU32(p.arg(st.b))
+		if !ok {
+			p.ptr(v)
+			return
+		}
+		p.optval(v, n)
+	case kMsghdrIn:
+		p.msghdr(v, -1)
+	case kMsghdrOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.msghdr(v, c.ret)
+	case kSigsetIn:
+		p.sigset(v, p.arg(st.b))
+	case kSigsetOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.sigset(v, p.arg(st.b))
+	case kSigactIn:
+		p.sigaction(v)
+	case kSigactOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.sigaction(v)
+	case kStackIn:
+		p.stack(v)
+	case kStackOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.stack(v)
+	case kTimespecIn:
+		p.timespec(v, c.desc.t64)
+	case kTimespecOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.timespec(v, c.desc.t64)
+	case kTimevalIn:
+		p.timeval(v)
+	case kTimevalOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.timeval(v)
+	case kTimezoneOut:
+		if p.failed() || v == 0 {
+			p.ptr(v)
+			return
+		}
+		var b [8]byte
+		if !p.read(v, b[:]) {
+			p.hex(v)
+			return
+		}
+		p.s("{tz_minuteswest=")
+		p.dec(int64(int32(le.Uint32(b[:]))))
+		p.s(", tz_dsttime=")
+		p.dec(int64(int32(le.Uint32(b[4:]))))
+		p.s("}")
+	case kRlimitIn:
+		p.rlimit(v, true)
+	case kRlimitOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.rlimit(v, true)
+	case kRlimitLIn:
+		p.rlimit(v, false)
+	case kRlimitLOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.rlimit(v, false)
+	case kUtsnameOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.utsname(v)
+	case kPollfds:
+		p.pollfds(v, p.arg(st.b)&0xffffffff)
+	case kFdset:
+		p.fdset(v, p.argInt(0))
+	case kPselectSig:
+		p.pselectSig(v)
+	case kEpollEventIn:
+		p.epollEvents(v, 1, false)
+	case kEpollEventsOut:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		p.epollEvents(v, uint64(c.ret), true)
+	case kClone3:
+		p.clone3(v, p.arg(st.b))
+		if p.exit {
+			p.clone3Exit()
+		}
+	case kArgv:
+		p.strArray(v)
+	case kEnvp:
+		if p.d.Opts.Verbose || v == 0 {
+			p.strArray(v)
+			return
+		}
+		p.hex(v)
+		if n, ok := p.countArray(v); ok {
+			p.s(" /* ")
+			p.dec(int64(n))
+			if n == 1 {
+				p.s(" var */")
+			} else {
+				p.s(" vars */")
+			}
+		}
+	case kWaitStatus:
+		if p.failed() || c.ret <= 0 || v == 0 {
+			p.ptr(v)
+			return
+		}
+		st, ok := p.readU32(v)
+		if !ok {
+			p.hex(v)
+			return
+		}
+		p.s("[")
+		p.waitStatus(uint32(st))
+		p.s("]")
+	case kSiginfoOut:
+		if p.failed() || v == 0 {
+			p.ptr(v)
+			return
+		}
+		p.siginfo(v)
+	case kArchPrctlAddr:
+		if p.exit {
+			if p.failed() {
+				p.ptr(v)
+				return
+			}
+			w, ok := p.readWord(v)
+			if !ok {
+				p.hex(v)
+				return
+			}
+			p.s("[")
+			p.hex(w)
+			p.s("]")
+			return
+		}
+		p.hex(v)
+	case kOpenHow:
+		p.openHow(v, p.arg(st.b))
+	case kNanoRem:
+		switch {
+		case v == 0:
+			p.s("NULL")
+		case p.exit && (c.errno == int(unix.EINTR) || (c.errno >= 512 && c.errno <= 516)):
+			p.timespec(v, c.desc.t64)
+		default:
+			p.hex(v)
+		}
+	case kLlseekRes:
+		var b [8]byte
+		if p.failed() || !p.read(v, b[:]) {
+			p.ptr(v)
+			return
+		}
+		p.s("[")
+		p.dec(int64(le.Uint64(b[:])))
+		p.s("]")
+	case kSigreturn:
+		p.sigreturn()
+	case kOffInOut:
+		if v == 0 || !c.savedOK[1] {
+			p.ptr(v)
+			return
+		}
+		p.s("[")
+		p.dec(int64(c.saved[1]))
+		var b [8]byte
+		if !p.failed() && p.read(v, b[:]) && le.Uint64(b[:]) != c.saved[1] {
+			p.s("] => [")
+			p.dec(int64(le.Uint64(b[:])))
+		}
+		p.s("]")
+	case kStatfsOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.statfs(v, st.b >= 0)
+	case kSysinfoOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.sysinfo(v)
+	case kOffIn:
+		var b [8]byte
+		if v == 0 || !p.read(v, b[:]) {
+			p.ptr(v)
+			return
+		}
+		p.s("[")
+		p.dec(int64(le.Uint64(b[:])))
+		p.s("]")
+	case kGidsIn:
+		p.gids(v, p.arg(st.b)&0xffffffff)
+	case kGidsOut:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		if p.arg(st.b)&0xffffffff == 0 && v != 0 && c.ret > 0 {
+			p.hex(v) // only the count was asked for
+			return
+		}
+		p.gids(v, uint64(c.ret))
+	case kCPUSetIn:
+		p.cpuset(v, p.arg(st.b)&0xffffffff)
+	case kCPUSetOut:
+		if p.failed() || c.ret < 0 {
+			p.ptr(v)
+			return
+		}
+		p.cpuset(v, uint64(c.ret))
+	case kItimerIn:
+		p.itimerval(v)
+	case kItimerOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.itimerval(v)
+	default:
+		p.hex(v)
+	}
+}
+
+func (p *printer) socklen(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	c := p.c
+	if !c.savedOK[0] {
+		p.hex(addr)
+		return
+	}
+	p.s("[")
+	p.udec(c.saved[0])
+	if !p.failed() {
+		if now, ok := p.readU32(addr); ok && now != c.saved[0] {
+			p.s(" => ")
+			p.udec(now)
+		}
+	}
+	p.s("]")
+}
+
+// mmapFlags prints MAP_TYPE's name, the flags, and the huge page size
+// field ("21<<MAP_HUGE_SHIFT").
+func (p *printer) mmapFlags(v uint64) {
+	v &= 0xffffffff
+	p.b = appendEnum(p.b, mapTypes, v&mapTypeMask)
+	rest := v &^ mapTypeMask
+	huge := rest >> mapHugeShift
+	rest &= 1<<mapHugeShift - 1
+	p.b = appendFlagsAfter(p.b, mapFlags, rest)
+	if huge != 0 {
+		p.s("|")
+		p.udec(huge)
+		p.s("<<MAP_HUGE_SHIFT")
+	}
+}
+
+// iovec prints an iovec array; data is the number of bytes the call
+// transferred (-1: print each buffer's full length, cut at -s).
+func (p *printer) iovec(addr, cnt uint64, data int64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	ws := uint64(p.wordSize())
+	lim := uint64(p.elemLimit())
+	p.s("[")
+	for i := uint64(0); i < cnt; i++ {
+		if i >= lim {
+			p.s(", ...")
+			break
+		}
+		var b [16]byte
+		e := b[:2*ws]
+		if !p.read(addr+i*2*ws, e) {
+			if i == 0 {
+				p.b = p.b[:len(p.b)-1]
+				p.hex(addr)
+				return
+			}
+			p.s(", ...")
+			break
+		}
+		base, l := p.word2(e)
+		if i > 0 {
+			p.s(", ")
+		}
+		p.s("{iov_base=")
+		show := l
+		if data >= 0 {
+			if uint64(data) < show {
+				show = uint64(data)
+			}
+			data -= int64(show)
+		}
+		p.buf(base, show, 0)
+		p.s(", iov_len=")
+		p.udec(l)
+		p.s("}")
+	}
+	p.s("]")
+}
+
+// word2 splits two tracee longs.
+func (p *printer) word2(b []byte) (uint64, uint64) {
+	if p.wide() {
+		return le.Uint64(b), le.Uint64(b[8:])
+	}
+	return uint64(le.Uint32(b)), uint64(le.Uint32(b[4:]))
+}
+
+// strArray prints a NULL-terminated array of string pointers (argv).
+func (p *printer) strArray(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	ws := uint64(p.wordSize())
+	lim := p.elemLimit()
+	start := len(p.b)
+	p.s("[")
+	for i := 0; ; i++ {
+		ptr, ok := p.readWord(addr + uint64(i)*ws)
+		if !ok {
+			if i == 0 {
+				p.b = p.b[:start]
+				p.hex(addr)
+				return
+			}
+			p.s(", ...")
+			break
+		}
+		if ptr == 0 {
+			break
+		}
+		if i >= lim {
+			p.s(", ...")
+			break
+		}
+		if i > 0 {
+			p.s(", ")
+		}
+		p.str(ptr)
+	}
+	p.s("]")
+}
+
+// countArray counts the entries of a NULL-terminated pointer array.
+func (p *printer) countArray(addr uint64) (int, bool) {
+	ws := uint64(p.wordSize())
+	for i := 0; i < 1<<16; i++ {
+		ptr, ok := p.readWord(addr + uint64(i)*ws)
+		if !ok {
+			return 0, false
+		}
+		if ptr == 0 {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// waitStatus prints a wait status as strace's C-like expression.
+func (p *printer) waitStatus(st uint32) {
+	ws := unix.WaitStatus(st)
+	switch {
+	case ws.Exited():
+		p.s("{WIFEXITED(s) && WEXITSTATUS(s) == ")
+		p.dec(int64(ws.ExitStatus()))
+		p.s("}")
+	case ws.Signaled():
+		p.s("{WIFSIGNALED(s) && WTERMSIG(s) == ")
+		p.sig(int64(ws.Signal()))
+		if ws.CoreDump() {
+			p.s(" && WCOREDUMP(s)")
+		}
+		p.s("}")
+	case ws.Stopped():
+		p.s("{WIFSTOPPED(s) && WSTOPSIG(s) == ")
+		p.sig(int64(ws.StopSignal()))
+		p.s("}")
+		if ev := st >> 16; ev != 0 {
+			p.s(" | ")
+			if n, ok := ptraceEvents.lookup(uint64(ev)); ok {
+				p.s(n)
+			} else {
+				p.hex(uint64(ev))
+			}
+			p.s(" << 16")
+		}
+	case ws.Continued():
+		p.s("{WIFCONTINUED(s)}")
+	default:
+		p.hex(uint64(st))
+	}
+}
+
+var ptraceEvents = &xlat{vals: []xval{
+	{unix.PTRACE_EVENT_FORK, "PTRACE_EVENT_FORK"}, {unix.PTRACE_EVENT_VFORK, "PTRACE_EVENT_VFORK"},
+	{unix.PTRACE_EVENT_CLONE, "PTRACE_EVENT_CLONE"}, {unix.PTRACE_EVENT_EXEC, "PTRACE_EVENT_EXEC"},
+	{unix.PTRACE_EVENT_VFORK_DONE, "PTRACE_EVENT_VFORK_DONE"}, {unix.PTRACE_EVENT_EXIT, "PTRACE_EVENT_EXIT"},
+	{unix.PTRACE_EVENT_SECCOMP, "PTRACE_EVENT_SECCOMP"}, {unix.PTRACE_EVENT_STOP, "PTRACE_EVENT_STOP"},
+}}
+
+// siginfo prints the siginfo_t waitid fills in.
+func (p *printer) siginfo(addr uint64) {
+	var b [48]byte
+	if !p.read(addr, b[:]) {
+		p.hex(addr)
+		return
+	}
+	signo := int64(int32(le.Uint32(b[0:])))
+	code := int(int32(le.Uint32(b[8:])))
+	if signo == 0 {
+		p.s("{}")
+		return
+	}
+	p.s("{si_signo=")
+	p.sig(signo)
+	p.s(", si_code=")
+	if n := sysabi.SigCodeName(int(signo), code); n != "" {
+		p.s(n)
+	} else {
+		p.dec(int64(code))
+	}
+	// The union starts after three ints, aligned to the word size.
+	off := 12
+	if p.wide() {
+		off = 16
+	}
+	ws := p.wordSize()
+	p.s(", si_pid=")
+	p.dec(int64(int32(le.Uint32(b[off:]))))
+	p.s(", si_uid=")
+	p.udec(uint64(le.Uint32(b[off+4:])))
+	if signo == int64(unix.SIGCHLD) {
+		status := int64(int32(le.Uint32(b[off+8:])))
+		p.s(", si_status=")
+		if code == 2 || code == 3 { // CLD_KILLED, CLD_DUMPED
+			p.sig(status)
+		} else {
+			p.dec(status)
+		}
+		u := off + 8 + ws // si_utime: a clock_t after si_status, aligned
+		if ws == 8 {
+			u = off + 16
+		}
+		p.s(", si_utime=")
+		p.dec(p.sword(b[u:]))
+		p.s(", si_stime=")
+		p.dec(p.sword(b[u+ws:]))
+	}
+	p.s("}")
+}
+
+// sword reads a signed tracee long from b.
+func (p *printer) sword(b []byte) int64 {
+	if p.wide() {
+		return int64(le.Uint64(b))
+	}
+	return int64(int32(le.Uint32(b)))
+}
+
+// sigaction prints a struct sigaction (the kernel's layout: handler,
+// flags, restorer, mask).
+func (p *printer) sigaction(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	ws := p.wordSize()
+	var b [32]byte
+	n := 3*ws + sigBytes
+	if !p.read(addr, b[:n]) {
+		p.hex(addr)
+		return
+	}
+	handler, flags := p.word2(b[:])
+	var restorer uint64
+	if ws == 8 {
+		restorer = le.Uint64(b[16:])
+	} else {
+		restorer = uint64(le.Uint32(b[8:]))
+	}
+	p.s("{sa_handler=")
+	switch handler {
+	case 0:
+		p.s("SIG_DFL")
+	case 1:
+		p.s("SIG_IGN")
+	default:
+		p.hex(handler)
+	}
+	p.s(", sa_mask=")
+	p.b = appendSigmask(p.b, b[3*ws:n])
+	p.s(", sa_flags=")
+	p.b = appendFlags(p.b, saFlags, flags&0xffffffff)
+	if flags&saRestorer != 0 {
+		p.s(", sa_restorer=")
+		p.ptr(restorer)
+	}
+	p.s("}")
+}
+
+// stack prints a stack_t.
+func (p *printer) stack(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	var b [24]byte
+	var sp, size uint64
+	var flags uint32
+	if p.wide() {
+		if !p.read(addr, b[:24]) {
+			p.hex(addr)
+			return
+		}
+		sp, flags, size = le.Uint64(b[:]), le.Uint32(b[8:]), le.Uint64(b[16:])
+	} else {
+		if !p.read(addr, b[:12]) {
+			p.hex(addr)
+			return
+		}
+		sp, flags, size = uint64(le.Uint32(b[:])), le.Uint32(b[4:]), uint64(le.Uint32(b[8:]))
+	}
+	p.s("{ss_sp=")
+	p.ptr(sp)
+	p.s(", ss_flags=")
+	p.b = appendFlags(p.b, ssFlags, uint64(flags))
+	p.s(", ss_size=")
+	p.udec(size)
+	p.s("}")
+}
+
+// sigreturn prints the mask rt_sigreturn restores, read from the signal
+// frame at the stack pointer (arch/*/kernel/signal.c's rt_sigframe).
+func (p *printer) sigreturn() {
+	if !p.c.spSet {
+		p.s("{mask=?}")
+		return
+	}
+	var off uint64
+	switch p.c.arch {
+	case sysabi.ArchX86_64:
+		off = 296 // &uc (pretcode popped) + uc_flags, uc_link, uc_stack, sigcontext
+	case sysabi.ArchI386:
+		off = 248 // &sig + sig, pinfo, puc, siginfo, then ucontext_ia32's fields
+	case sysabi.ArchAArch64:
+		off = 168 // siginfo, then uc_flags, uc_link, uc_stack
+	default:
+		p.s("{mask=?}")
+		return
+	}
+	var b [sigBytes]byte
+	if !p.read(p.c.sp+off, b[:]) {
+		p.s("{mask=")
+		p.hex(p.c.sp + off)
+		p.s("}")
+		return
+	}
+	p.s("{mask=")
+	p.b = appendSigmask(p.b, b[:])
+	p.s("}")
+}
+
+// utsname prints struct utsname: sysname and nodename, all six with -v.
+func (p *printer) utsname(addr uint64) {
+	var b [6 * 65]byte
+	if !p.read(addr, b[:]) {
+		p.hex(addr)
+		return
+	}
+	names := [...]string{"sysname", "nodename", "release", "version", "machine", "domainname"}
+	n := 2
+	if p.d.Opts.Verbose {
+		n = 6
+	}
+	p.s("{")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			p.s(", ")
+		}
+		p.s(names[i])
+		p.s("=")
+		f := b[i*65 : i*65+65]
+		p.b = p.d.quote(p.b, f, false, qNulEnds)
+	}
+	if !p.d.Opts.Verbose {
+		p.s(", ...")
+	}
+	p.s("}")
+}
+
+// openHow prints struct open_how.
+func (p *printer) openHow(addr, size uint64) {
+	var b [24]byte
+	if size < 24 || !p.read(addr, b[:]) {
+		p.ptr(addr)
+		return
+	}
+	flags, mode, resolve := le.Uint64(b[:]), le.Uint64(b[8:]), le.Uint64(b[16:])
+	p.s("{flags=")
+	p.openFlags(flags)
+	if flags&(unix.O_CREAT|(unix.O_TMPFILE&^unix.O_DIRECTORY)) != 0 || mode != 0 {
+		p.s(", mode=")
+		p.mode(mode)
+	}
+	if resolve != 0 {
+		p.s(", resolve=")
+		p.b = appendFlags(p.b, resolveFlags, resolve)
+	}
+	p.s("}")
+}
+
+// oldMmap prints i386's old mmap, whose six arguments are in memory.
+func (p *printer) oldMmap(addr uint64) {
+	var b [24]byte
+	p.begin()
+	if !p.read(addr, b[:]) {
+		p.ptr(addr)
+		return
+	}
+	var w [6]uint64
+	for i := range w {
+		w[i] = uint64(le.Uint32(b[4*i:]))
+	}
+	p.ptr(w[0])
+	p.sep()
+	p.udec(w[1])
+	p.sep()
+	p.b = appendFlags(p.b, protFlags, w[2])
+	p.sep()
+	p.mmapFlags(w[3])
+	p.sep()
+	p.fd(int64(int32(w[4])))
+	p.sep()
+	p.hex(w[5])
+}
+
+// cloneArgs returns clone's stack, parent_tid, child_tid and tls
+// arguments: x86-64 passes child_tid before tls, i386 and arm64 after
+// (CONFIG_CLONE_BACKWARDS).
+func (p *printer) cloneArgs() (stack, ptid, ctid, tls uint64) {
+	a := p.c.args
+	if p.c.arch == sysabi.ArchX86_64 {
+		return a[1], a[2], a[3], a[4]
+	}
+	return a[1], a[2], a[4], a[3]
+}
+
+func cloneExitNeeded(c *Call) bool {
+	return c.args[0]&(unix.CLONE_PARENT_SETTID|unix.CLONE_PIDFD) != 0
+}
+
+func (p *printer) cloneEntry() {
+	stack, _, _, _ := p.cloneArgs()
+	p.begin()
+	p.s("child_stack=")
+	p.ptr(stack)
+	p.begin()
+	p.s("flags=")
+	p.cloneFlags(p.arg(0))
+}
+
+func (p *printer) cloneFlags(v uint64) {
+	v &= 0xffffffff
+	sig := v & 0xff
+	rest := v &^ 0xff
+	if rest != 0 {
+		p.b = appendFlags(p.b, cloneFlags, rest)
+	}
+	if sig != 0 {
+		if rest != 0 {
+			p.s("|")
+		}
+		p.sig(int64(sig))
+	}
+	if v == 0 {
+		p.s("0")
+	}
+}
+
+func (p *printer) cloneExit() {
+	_, ptid, ctid, tls := p.cloneArgs()
+	flags := p.arg(0)
+	if flags&(unix.CLONE_PARENT_SETTID|unix.CLONE_PIDFD) != 0 {
+		p.begin()
+		p.s("parent_tid=")
+		if v, ok := p.readU32(ptid); ok && p.exit && !p.failed() {
+			p.s("[")
+			p.dec(int64(int32(v)))
+			p.s("]")
+		} else {
+			p.ptr(ptid)
+		}
+	}
+	if flags&unix.CLONE_SETTLS != 0 {
+		p.begin()
+		p.s("tls=")
+		p.ptr(tls)
+	}
+	if flags&(unix.CLONE_CHILD_SETTID|unix.CLONE_CHILD_CLEARTID) != 0 {
+		p.begin()
+		p.s("child_tidptr=")
+		p.ptr(ctid)
+	}
+}
+
+// clone3AtExit: with CLONE_PARENT_SETTID the struct prints at exit,
+// followed by the tid the kernel stored.
+func (p *printer) clone3AtExit() bool {
+	flags, ok := p.readU32(p.arg(0))
+	return ok && flags&unix.CLONE_PARENT_SETTID != 0
+}
+
+// clone3 prints struct clone_args, and at exit the parent_tid the kernel
+// stored.
+func (p *printer) clone3(addr, size uint64) {
+	var b [88]byte
+	if size < 64 || !p.read(addr, b[:64]) {
+		p.ptr(addr)
+		return
+	}
+	f := func(i int) uint64 { return le.Uint64(b[8*i:]) }
+	flags := f(0)
+	p.s("{flags=")
+	p.b = appendFlags(p.b, cloneFlags, flags)
+	if flags&unix.CLONE_PIDFD != 0 {
+		p.s(", pidfd=")
+		p.ptr(f(1))
+	}
+	if flags&(unix.CLONE_CHILD_SETTID|unix.CLONE_CHILD_CLEARTID) != 0 {
+		p.s(", child_tid=")
+		p.ptr(f(2))
+	}
+	if flags&unix.CLONE_PARENT_SETTID != 0 {
+		p.s(", parent_tid=")
+		p.ptr(f(3))
+	}
+	p.s(", exit_signal=")
+	p.sig(int64(f(4)))
+	p.s(", stack=")
+	p.ptr(f(5))
+	p.s(", stack_size=")
+	p.hex(f(6))
+	if flags&unix.CLONE_SETTLS != 0 {
+		p.s(", tls=")
+		p.ptr(f(7))
+	}
+	p.s("}")
+}
+
+// clone3Exit appends " => {parent_tid=[N]}" at exit.
+func (p *printer) clone3Exit() {
+	var b [32]byte
+	addr := p.arg(0)
+	if p.failed() || !p.read(addr, b[:32]) {
+		return
+	}
+	flags := le.Uint64(b[:])
+	if flags&unix.CLONE_PARENT_SETTID == 0 {
+		return
+	}
+	if v, ok := p.readU32(le.Uint64(b[24:])); ok {
+		p.s(" => {parent_tid=[")
+		p.dec(int64(int32(v)))
+		p.s("]}")
+	}
+}
+
+// itimerval prints struct itimerval.
+func (p *printer) itimerval(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	tv := uint64(16)
+	if !p.wide() {
+		tv = 8
+	}
+	var b [32]byte
+	if !p.read(addr, b[:2*tv]) {
+		p.hex(addr)
+		return
+	}
+	p.s("{it_interval=")
+	p.timeval(addr)
+	p.s(", it_value=")
+	p.timeval(addr + tv)
+	p.s("}")
+}
+
+// prctl options whose arguments strace decodes; the others print four
+// arguments in hex.
+func prctlAtExit(c *Call) bool {
+	switch c.args[0] & 0xffffffff {
+	case unix.PR_GET_NAME, unix.PR_GET_PDEATHSIG:
+		return true
+	}
+	return false
+}
+
+func (p *printer) prctlArgs() {
+	opt := p.arg(0) & 0xffffffff
+	switch opt {
+	case unix.PR_GET_DUMPABLE, unix.PR_GET_NO_NEW_PRIVS, unix.PR_GET_SECCOMP, unix.PR_GET_CHILD_SUBREAPER:
+	case unix.PR_SET_NAME:
+		p.begin()
+		p.str(p.arg(1))
+	case unix.PR_GET_NAME:
+		p.begin()
+		if p.failed() {
+			p.ptr(p.arg(1))
+			return
+		}
+		p.str(p.arg(1))
+	case unix.PR_SET_PDEATHSIG:
+		p.begin()
+		p.sig(p.argInt(1))
+	case unix.PR_GET_PDEATHSIG:
+		p.begin()
+		if p.failed() {
+			p.ptr(p.arg(1))
+			return
+		}
+		p.intPtr(p.arg(1))
+	case unix.PR_SET_DUMPABLE, unix.PR_SET_CHILD_SUBREAPER:
+		p.begin()
+		p.udec(p.arg(1) & 0xffffffff)
+	case unix.PR_SET_NO_NEW_PRIVS:
+		for i := int8(1); i < 5; i++ {
+			p.begin()
+			p.udec(p.arg(i))
+		}
+	default:
+		for i := int8(1); i < 5; i++ {
+			p.begin()
+			p.hex(p.arg(i))
+		}
+	}
+}
+
+// prctlResult adds PR_GET_DUMPABLE's mode name.
+func prctlResult(p *printer) bool {
+	if p.arg(0)&0xffffffff != unix.PR_GET_DUMPABLE {
+		return false
+	}
+	p.dec(p.c.ret)
+	if n, ok := dumpableModes.lookup(uint64(p.c.ret)); ok {
+		p.s(" (")
+		p.s(n)
+		p.s(")")
+	}
+	return true
+}
+
+// statfs prints struct statfs, or i386's struct statfs64 (packed to 4
+// bytes, arch/x86/include/uapi/asm/statfs.h) when sixtyFour.
+func (p *printer) statfs(addr uint64, sixtyFour bool) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	var b [120]byte
+	var f [11]uint64 // type bsize blocks bfree bavail files ffree fsid0 fsid1 namelen frsize flags
+	var fl uint64
+	switch {
+	case p.wide():
+		if !p.read(addr, b[:120]) {
+			p.hex(addr)
+			return
+		}
+		for i, o := range [...]int{0, 8, 16, 24, 32, 40, 48} {
+			f[i] = le.Uint64(b[o:])
+		}
+		f[7], f[8] = uint64(le.Uint32(b[56:])), uint64(le.Uint32(b[60:]))
+		f[9], f[10], fl = le.Uint64(b[64:]), le.Uint64(b[72:]), le.Uint64(b[80:])
+	case sixtyFour:
+		if !p.read(addr, b[:84]) {
+			p.hex(addr)
+			return
+		}
+		f[0], f[1] = uint64(le.Uint32(b[0:])), uint64(le.Uint32(b[4:]))
+		for i, o := range [...]int{8, 16, 24, 32, 40} {
+			f[2+i] = le.Uint64(b[o:])
+		}
+		f[7], f[8] = uint64(le.Uint32(b[48:])), uint64(le.Uint32(b[52:]))
+		f[9], f[10], fl = uint64(le.Uint32(b[56:])), uint64(le.Uint32(b[60:])), uint64(le.Uint32(b[64:]))
+	default:
+		if !p.read(addr, b[:64]) {
+			p.hex(addr)
+			return
+		}
+		for i := 0; i < 11; i++ {
+			f[i] = uint64(le.Uint32(b[4*i:]))
+		}
+		fl = uint64(le.Uint32(b[44:]))
+	}
+	p.s("{f_type=")
+	if n, ok := fsMagics.lookup(f[0]); ok {
+		p.s(n)
+	} else {
+		p.hex(f[0])
+	}
+	for i, name := range [...]string{"f_bsize", "f_blocks", "f_bfree", "f_bavail", "f_files", "f_ffree"} {
+		p.s(", ")
+		p.s(name)
+		p.s("=")
+		p.udec(f[1+i])
+	}
+	p.s(", f_fsid={val=[")
+	p.hex(f[7])
+	p.s(", ")
+	p.hex(f[8])
+	p.s("]}, f_namelen=")
+	p.udec(f[9])
+	p.s(", f_frsize=")
+	p.udec(f[10])
+	p.s(", f_flags=")
+	p.b = appendFlags(p.b, statfsFlags, fl)
+	p.s("}")
+}
+
+// sysinfo prints struct sysinfo.
+func (p *printer) sysinfo(addr uint64) {
+	ws := p.wordSize()
+	var b [112]byte
+	n := 112 // sizeof(struct sysinfo), include/uapi/linux/sysinfo.h
+	if !p.wide() {
+		n = 56
+	}
+	if !p.read(addr, b[:n]) {
+		p.hex(addr)
+		return
+	}
+	w := func(i int) uint64 {
+		if ws == 8 {
+			return le.Uint64(b[8*i:])
+		}
+		return uint64(le.Uint32(b[4*i:]))
+	}
+	p.s("{uptime=")
+	p.dec(p.sword(b[:]))
+	p.s(", loads=[")
+	p.udec(w(1))
+	p.s(", ")
+	p.udec(w(2))
+	p.s(", ")
+	p.udec(w(3))
+	p.s("]")
+	for i, name := range [...]string{"totalram", "freeram", "sharedram", "bufferram", "totalswap", "freeswap"} {
+		p.s(", ")
+		p.s(name)
+		p.s("=")
+		p.udec(w(4 + i))
+	}
+	p.s(", procs=")
+	p.udec(uint64(le.Uint16(b[10*ws:])))
+	p.s(", totalhigh=")
+	p.udec(w(11))
+	p.s(", freehigh=")
+	p.udec(w(12))
+	p.s(", mem_unit=")
+	p.udec(uint64(le.Uint32(b[13*ws:])))
+	p.s("}")
+}
+
+// gids prints a gid_t array of n entries.
+func (p *printer) gids(addr, n uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	lim := uint64(p.elemLimit())
+	p.s("[")
+	for i := uint64(0); i < n; i++ {
+		if i >= lim {
+			p.s(", ...")
+			break
+		}
+		v, ok := p.readU32(addr + 4*i)
+		if !ok {
+			if i == 0 {
+				p.b = p.b[:len(p.b)-1]
+				p.hex(addr)
+				return
+			}
+			break
+		}
+		if i > 0 {
+			p.s(", ")
+		}
+		p.udec(v)
+	}
+	p.s("]")
+}
+
+// cpuset prints a CPU mask of n bytes as the CPUs set: "[0 1]".
+func (p *printer) cpuset(addr, n uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	if n > 1<<12 {
+		n = 1 << 12
+	}
+	buf := p.scratch(int(n))
+	if !p.read(addr, buf) && n > 0 {
+		p.hex(addr)
+		return
+	}
+	p.s("[")
+	first := true
+	for i := uint64(0); i < 8*n; i++ {
+		if buf[i/8]&(1<<(i%8)) == 0 {
+			continue
+		}
+		if !first {
+			p.s(" ")
+		}
+		first = false
+		p.udec(i)
+	}
+	p.s("]")
+}

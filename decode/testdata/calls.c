@@ -1,0 +1,461 @@
+// calls.c exercises the system calls package decode knows, deterministically,
+// for the differential test against strace. Run it in an empty directory:
+// every path is relative. With the argument "exec" it only exits: the first
+// run re-executes itself that way to show execve.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/futex.h>
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <linux/close_range.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static void on_usr1(int sig) { (void)sig; }
+
+// more exercises the simpler file and process calls.
+static void more(void) {
+	char buf[64];
+	getcwd(buf, sizeof buf);
+	umask(022);
+	umask(0);
+	int fd = open("more.txt", O_RDWR | O_CREAT | O_EXCL, 0640);
+	ftruncate(fd, 100);
+	fsync(fd);
+	fdatasync(fd);
+	fchmod(fd, 0600);
+	int in = open("data.txt", O_RDONLY);
+	off_t off = 2;
+	sendfile(fd, in, &off, 5);
+	close(in);
+	close(fd);
+	chmod("more.txt", 04755);
+	link("more.txt", "more2.txt");
+	symlinkat("more.txt", AT_FDCWD, "more3.txt");
+	mkdir("d", 0);
+	rmdir("d");
+	truncate("more.txt", 0);
+	unlink("more2.txt");
+	unlink("more3.txt");
+	prctl(PR_SET_NAME, "calls");
+	prctl(PR_GET_DUMPABLE);
+	sched_yield();
+	getpgrp();
+	getsid(0);
+	setpgid(0, 0);
+	alarm(0);
+	gid_t groups[8];
+	getgroups(0, NULL);
+	getgroups(8, groups);
+	cpu_set_t cpus;
+	sched_getaffinity(0, sizeof cpus, &cpus);
+	int a = open("data.txt", O_RDONLY), b = open("copy.txt", O_WRONLY | O_CREAT, 0600);
+	loff_t inoff = 1;
+	copy_file_range(a, &inoff, b, NULL, 4, 0);
+	close_range(a, b, 0);
+	close_range(100, ~0U, CLOSE_RANGE_CLOEXEC);
+	struct clone_args ca = {.exit_signal = SIGCHLD, .flags = CLONE_PARENT_SETTID};
+	pid_t ptid = 0;
+	ca.parent_tid = (unsigned long)&ptid;
+	long c = syscall(SYS_clone3, &ca, sizeof ca);
+	if (c == 0)
+		_exit(0);
+	wait4(c, NULL, 0, NULL);
+}
+
+static void on_alrm(int sig) { (void)sig; }
+
+// interrupted blocks in read until SIGALRM, whose handler has no
+// SA_RESTART: the read ends with ERESTARTSYS, turned into EINTR.
+static void interrupted(void) {
+	struct sigaction sa = {0};
+	sa.sa_handler = on_alrm;
+	sigaction(SIGALRM, &sa, NULL);
+	int fds[2];
+	pipe(fds);
+	struct itimerval it = {.it_value = {0, 20000}};
+	setitimer(ITIMER_REAL, &it, NULL);
+	char b[4];
+	read(fds[0], b, sizeof b);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void files(void) {
+	char buf[300];
+	struct stat st;
+	int fd = open("data.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	write(fd, "hello, world\n", 13);
+	write(fd, "esc \x1b[2J tab\t nl\n bs\\ q\" \x01\x7f\xff\xc3\xa9 end", 30);
+	pwrite64(fd, "PW", 2, 100);
+	struct iovec wv[2] = {{"abc", 3}, {"defg", 4}};
+	writev(fd, wv, 2);
+	pwritev(fd, wv, 2, 200);
+	pwritev2(fd, wv, 1, 300, RWF_DSYNC);
+	close(fd);
+	fd = creat("created.txt", 0600);
+	close(fd);
+	fd = openat(AT_FDCWD, "data.txt", O_RDONLY | O_CLOEXEC);
+	read(fd, buf, sizeof buf);
+	pread64(fd, buf, 5, 0);
+	lseek(fd, 0, SEEK_SET);
+	lseek(fd, 3, SEEK_CUR);
+	lseek(fd, -1, SEEK_END);
+	char r1[4], r2[8];
+	struct iovec rv[2] = {{r1, sizeof r1}, {r2, sizeof r2}};
+	lseek(fd, 0, SEEK_SET);
+	readv(fd, rv, 2);
+	preadv(fd, rv, 2, 1);
+	preadv2(fd, rv, 1, 2, RWF_NOWAIT);
+	fstat(fd, &st);
+	close(fd);
+	open("missing.txt", O_RDONLY);
+	openat(AT_FDCWD, "missing/dir/x", O_RDWR | O_APPEND | O_NONBLOCK);
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	fd = syscall(SYS_openat2, AT_FDCWD, "data.txt", &how, sizeof how);
+	close(fd);
+	stat("data.txt", &st);
+	lstat("data.txt", &st);
+	stat("nope", &st);
+	fstatat(AT_FDCWD, "data.txt", &st, AT_SYMLINK_NOFOLLOW);
+	struct statx sx;
+	statx(AT_FDCWD, "data.txt", AT_STATX_SYNC_AS_STAT, STATX_BASIC_STATS, &sx);
+	statx(AT_FDCWD, "nope", 0, STATX_ALL, &sx);
+	access("data.txt", R_OK | W_OK);
+	access("nope", F_OK);
+	faccessat(AT_FDCWD, "data.txt", X_OK, 0);
+	syscall(SYS_faccessat2, AT_FDCWD, "data.txt", R_OK, AT_EACCESS);
+	mkdir("sub", 0755);
+	mkdirat(AT_FDCWD, "sub/inner", 0700);
+	symlink("data.txt", "link");
+	readlink("link", buf, sizeof buf);
+	readlinkat(AT_FDCWD, "link", buf, 3);
+	readlink("data.txt", buf, sizeof buf);
+	rename("created.txt", "renamed.txt");
+	renameat(AT_FDCWD, "renamed.txt", AT_FDCWD, "renamed2.txt");
+	syscall(SYS_renameat2, AT_FDCWD, "renamed2.txt", AT_FDCWD, "renamed3.txt", RENAME_NOREPLACE);
+	unlink("renamed3.txt");
+	unlinkat(AT_FDCWD, "link", 0);
+	unlinkat(AT_FDCWD, "sub/inner", AT_REMOVEDIR);
+	chdir("sub");
+	int dfd = open("..", O_RDONLY | O_DIRECTORY);
+	fchdir(dfd);
+	char dents[512];
+	int dn = open("sub", O_RDONLY | O_DIRECTORY);
+	syscall(SYS_getdents64, dn, dents, sizeof dents);
+	close(dn);
+	close(dfd);
+
+	fd = open("data.txt", O_RDONLY);
+	fcntl(fd, F_GETFD);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	int d = fcntl(fd, F_DUPFD, 10);
+	close(d);
+	d = fcntl(fd, F_DUPFD_CLOEXEC, 20);
+	close(d);
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+	fcntl(fd, F_SETLK, &fl);
+	fl.l_type = F_UNLCK;
+	fcntl(fd, F_SETLKW, &fl);
+	struct termios tio;
+	ioctl(fd, TCGETS, &tio);
+	struct winsize ws;
+	ioctl(fd, TIOCGWINSZ, &ws);
+	int fds[2];
+	pipe(fds);
+	write(fds[1], "xy", 2);
+	int avail;
+	ioctl(fds[0], FIONREAD, &avail);
+	close(fds[0]);
+	close(fds[1]);
+	pipe2(fds, O_CLOEXEC | O_NONBLOCK);
+	d = dup(fd);
+	dup2(fd, 30);
+	dup3(fd, 31, O_CLOEXEC);
+	close(30);
+	close(31);
+	close(d);
+	close(fds[0]);
+	close(fds[1]);
+	close(fd);
+	close(-1);
+}
+
+static void memory(void) {
+	char *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mremap(p, 8192, 16384, MREMAP_MAYMOVE);
+	mprotect(p, 4096, PROT_READ);
+	madvise(p, 8192, MADV_DONTNEED);
+	munmap(p, 16384);
+	mmap(NULL, 4096, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mmap((void *)0x10000, 4096, PROT_EXEC, MAP_PRIVATE | MAP_FIXED_NOREPLACE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	int fd = open("data.txt", O_RDONLY);
+	mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	sbrk(0);
+	brk(0);
+}
+
+static void processes(void) {
+	pid_t c = fork();
+	if (c == 0)
+		_exit(3);
+	int status;
+	wait4(c, &status, 0, NULL);
+	c = vfork();
+	if (c == 0)
+		_exit(0);
+	siginfo_t si;
+	waitid(P_PID, c, &si, WEXITED);
+	wait4(-1, &status, WNOHANG, NULL);
+	kill(0, 0);
+	kill(99999999, SIGTERM);
+	syscall(SYS_tkill, getpid(), 0);
+	syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0);
+	struct rlimit rl;
+	prlimit(0, RLIMIT_NOFILE, NULL, &rl);
+	getrlimit(RLIMIT_STACK, &rl);
+	getpid();
+	getppid();
+	getuid();
+	geteuid();
+	getgid();
+	getegid();
+	syscall(SYS_gettid);
+}
+
+static void signals(void) {
+	struct sigaction sa = {0};
+	sa.sa_handler = on_usr1;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	struct sigaction old;
+	sigaction(SIGUSR1, NULL, &old);
+	sa.sa_handler = SIG_IGN;
+	sa.sa_flags = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, &old);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigset_t set, oldset;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &oldset);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	sigfillset(&set);
+	sigprocmask(SIG_SETMASK, &set, &oldset);
+	sigprocmask(SIG_SETMASK, &oldset, NULL);
+	static char stack[16384];
+	stack_t ss = {.ss_sp = stack, .ss_size = sizeof stack, .ss_flags = 0};
+	stack_t oss;
+	sigaltstack(&ss, &oss);
+	sigaltstack(NULL, &oss);
+	raise(SIGUSR1);
+}
+
+static void network(void) {
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	int v;
+	socklen_t vl = sizeof v;
+	getsockopt(s, SOL_SOCKET, SO_TYPE, &v, &vl);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(9)};
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	connect(s, (struct sockaddr *)&sin, sizeof sin);
+	close(s);
+	s = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+	inet_pton(AF_INET6, "::1", &sin6.sin6_addr);
+	connect(s, (struct sockaddr *)&sin6, sizeof sin6);
+	close(s);
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	strcpy(sun.sun_path, "sock");
+	bind(s, (struct sockaddr *)&sun, sizeof sun);
+	listen(s, 5);
+	struct sockaddr_un got;
+	socklen_t gl = sizeof got;
+	getsockname(s, (struct sockaddr *)&got, &gl);
+	gl = sizeof got;
+	accept4(s, (struct sockaddr *)&got, &gl, SOCK_CLOEXEC);
+	accept(s, NULL, NULL);
+	int cl = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(cl, (struct sockaddr *)&sun, sizeof sun);
+	gl = sizeof got;
+	int ac = accept4(s, (struct sockaddr *)&got, &gl, SOCK_CLOEXEC);
+	int on = 1;
+	setsockopt(ac, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	struct linger lg = {1, 0};
+	setsockopt(cl, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(ac);
+	close(cl);
+	close(s);
+	unlink("sock");
+	int sv[2];
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+	sendto(sv[0], "ping", 4, 0, NULL, 0);
+	char buf[64];
+	recvfrom(sv[1], buf, sizeof buf, 0, NULL, NULL);
+	struct iovec iov[2] = {{"msg1", 4}, {"msg22", 5}};
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+	sendmsg(sv[0], &mh, MSG_DONTWAIT);
+	char b1[3], b2[16];
+	struct iovec riov[2] = {{b1, sizeof b1}, {b2, sizeof b2}};
+	struct msghdr rmh = {.msg_iov = riov, .msg_iovlen = 2};
+	recvmsg(sv[1], &rmh, 0);
+	recvfrom(sv[1], buf, sizeof buf, MSG_DONTWAIT, NULL, NULL);
+	getpeername(sv[0], (struct sockaddr *)&got, &gl);
+	shutdown(sv[0], SHUT_RDWR);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void polling(void) {
+	int fds[2];
+	pipe(fds);
+	write(fds[1], "z", 1);
+	struct pollfd pf[2] = {{.fd = fds[0], .events = POLLIN}, {.fd = fds[1], .events = POLLOUT | POLLIN}};
+	poll(pf, 2, 0);
+	struct timespec ts = {0, 1000};
+	ppoll(pf, 1, &ts, NULL);
+	fd_set rs;
+	FD_ZERO(&rs);
+	FD_SET(fds[0], &rs);
+	struct timeval tv = {0, 0};
+	select(fds[0] + 1, &rs, NULL, NULL, &tv);
+	FD_ZERO(&rs);
+	FD_SET(fds[0], &rs);
+	pselect(fds[0] + 1, &rs, NULL, NULL, &ts, NULL);
+	FD_ZERO(&rs);
+	FD_SET(fds[0], &rs);
+	fd_set ws;
+	FD_ZERO(&ws);
+	FD_SET(fds[1], &ws);
+	struct timeval tv2 = {0, 1000};
+	syscall(SYS_select, fds[1] + 1, &rs, &ws, NULL, &tv2);
+	sigset_t pm;
+	sigemptyset(&pm);
+	sigaddset(&pm, SIGUSR2);
+	ppoll(pf, 2, NULL, &pm);
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.u64 = 7};
+	epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev);
+	struct epoll_event out[4];
+	epoll_wait(ep, out, 4, 0);
+	epoll_pwait(ep, out, 4, 0, NULL);
+	struct timespec z = {0, 0};
+	syscall(SYS_epoll_pwait2, ep, out, 4, &z, NULL, 8);
+	epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], NULL);
+	close(ep);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void futexes(void) {
+	static int word = 1;
+	syscall(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	struct timespec ts = {0, 1000};
+	syscall(SYS_futex, &word, FUTEX_WAIT, 1, &ts, NULL, 0);
+}
+
+static void times(void) {
+	struct timespec ts = {0, 1000}, rem;
+	nanosleep(&ts, &rem);
+	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+	struct timespec now;
+	syscall(SYS_clock_gettime, CLOCK_REALTIME, &now);
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &now);
+	struct timeval tv;
+	syscall(SYS_gettimeofday, &tv, NULL);
+}
+
+static void startup(void) {
+	unsigned char rnd[8];
+	getrandom(rnd, sizeof rnd, GRND_NONBLOCK);
+	getrandom(rnd, 0, 0);
+	struct utsname u;
+	uname(&u);
+	syscall(SYS_set_tid_address, NULL);
+	unsigned long fsbase;
+	syscall(SYS_arch_prctl, 0x1003 /* ARCH_GET_FS */, &fsbase);
+}
+
+static void hostile(void) {
+	int hf = open("hostile.txt", O_WRONLY | O_CREAT, 0600);
+	write(hf, (void *)8, 10);
+	close(hf);
+	open((char *)8, O_RDONLY);
+	read(-1, (void *)8, 1UL << 40);
+	write(-1, "x", 1UL << 40);
+	char long_s[100];
+	memset(long_s, 'A', sizeof long_s);
+	long_s[99] = 0;
+	open(long_s, O_RDONLY);
+	syscall(500, 1, 2, 3, 4, 5, 6);
+}
+
+int main(int argc, char **argv) {
+	if (argc > 1 && strcmp(argv[1], "exec") == 0)
+		return 0;
+	files();
+	memory();
+	processes();
+	signals();
+	network();
+	polling();
+	futexes();
+	times();
+	startup();
+	hostile();
+	more();
+	interrupted();
+	pid_t c = fork();
+	if (c == 0) {
+		char *av[] = {"./calls", "exec", NULL};
+		char *ev[] = {"A=1", "B=2", NULL};
+		execve("./calls", av, ev);
+		_exit(127);
+	}
+	int status;
+	wait4(c, &status, 0, NULL);
+	char *av[] = {"./calls", "exec", NULL};
+	char *ev[] = {"A=1", "B=2", NULL};
+	execve("./nonexistent", av, ev);
+	execve("./calls", av, ev);
+	return 1;
+}
