@@ -1,7 +1,6 @@
 package seize_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -9,14 +8,14 @@ import (
 	"github.com/seize-dev/seize/internal/testprog"
 )
 
-// S22 (bounded waits): Close cannot wait forever for a task that never
-// stops. A vfork parent sleeps killably until its (untraced) child execs,
-// so an interrupt cannot stop it; Close gives up after DetachTimeout, the
-// kernel detaches the task, and the program goes on unharmed.
-func TestCloseGivesUpOnUnstoppableTask(t *testing.T) {
+// S14, S22: Close needs no stop from the tasks it releases. A vfork parent
+// sleeps killably until its (untraced) child execs, so no interrupt could
+// stop it; Close releases it at once all the same, and the program goes
+// on unharmed.
+func TestCloseReleasesUnstoppableTask(t *testing.T) {
 	p := testprog.Start(t, "vfork", "1500")
 	r := newRecorder()
-	tr, err := seize.NewTracer(&seize.Options{Handler: r.handle, DetachTimeout: 300 * time.Millisecond})
+	tr, err := seize.NewTracer(&seize.Options{Handler: r.handle, Syscalls: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +28,11 @@ func TestCloseGivesUpOnUnstoppableTask(t *testing.T) {
 	start := time.Now()
 	err = tr.Close()
 	took := time.Since(start)
-	if err == nil || !strings.Contains(err.Error(), "gave up") {
-		t.Fatalf("Close = %v, want a gave-up error", err)
+	if err != nil {
+		t.Fatalf("Close = %v", err)
 	}
-	if took > 3*time.Second {
-		t.Fatalf("Close took %v with a 300ms DetachTimeout", took)
+	if took > 500*time.Millisecond {
+		t.Fatalf("Close took %v; the vfork child sleeps 1.5s", took)
 	}
 	if tp := testprog.Status(p.Pid, "TracerPid"); tp != "0" {
 		t.Fatalf("TracerPid %s after Close", tp)

@@ -130,6 +130,9 @@ func TestS8NegativeControlRawLeave(t *testing.T) {
 	if l := parent.Expect("parent saw", 5*time.Second); l != "parent saw stopped 19" {
 		t.Fatalf("parent: %q, want stopped 19", l)
 	}
+	// The parent must be back in waitpid: one that re-enters it after the
+	// SIGCONT sees SIGNAL_STOP_CONTINUED at once, without the task running.
+	waitInWait(t, parent.Pid)
 	syscall.Kill(child, syscall.SIGCONT)
 	// The bug: SIGCONT, yet the process stays stopped.
 	select {
@@ -548,4 +551,16 @@ func isStopSig(sig syscall.Signal) bool {
 		return true
 	}
 	return false
+}
+
+// waitInWait waits until pid sleeps in wait4/waitid (kernel do_wait).
+func waitInWait(t *testing.T, pid int) {
+	t.Helper()
+	end := time.Now().Add(3 * time.Second)
+	for testprog.WChan(pid) != "do_wait" {
+		if time.Now().After(end) {
+			t.Fatalf("pid %d not in waitpid (wchan %q)", pid, testprog.WChan(pid))
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

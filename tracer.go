@@ -36,11 +36,6 @@ type Options struct {
 	// Idle, if set, runs on the tracer thread each time it is about to
 	// block for lack of stops: the moment to flush buffered output.
 	Idle func()
-	// DetachTimeout bounds how long Close waits for interrupted tasks to
-	// stop so that they can be detached (default 10s). Past it the tracer
-	// thread ends and the kernel detaches what is left, losing only
-	// signals held at delivery-stops; Close then returns an error.
-	DetachTimeout time.Duration
 }
 
 const defaultSpin = 64
@@ -63,7 +58,7 @@ type Tracer struct {
 	opts   Options
 	ptopts int
 	spin   int
-	tid    int // the tracer thread
+	tid    atomic.Int64 // the tracer thread
 
 	tasks map[int]*Task // by tid; owned by the tracer thread
 	ev    Event
@@ -76,12 +71,13 @@ type Tracer struct {
 	// still their parent and must reap them.
 	orphans int
 	waiters []chan struct{}
-	quit    bool
-	// giveUp is set when shutdown has waited DetachTimeout for tasks that
-	// would not stop; the loop then ends and the thread's exit makes the
-	// kernel detach them (exit_ptrace).
-	giveUp atomic.Bool
-	err    error // first handler panic
+	// release ends the tracer thread after the current commands: its exit
+	// detaches every task it still traces (see releaseAll). final says
+	// whether a new thread takes over (DetachAll) or not (Close).
+	release  bool
+	final    bool
+	released []chan struct{} // closed once the old thread is gone
+	err      error           // first handler panic
 
 	mu       sync.Mutex
 	cmds     []*command
@@ -93,6 +89,7 @@ type Tracer struct {
 
 type command struct {
 	fn   func()
+	ran  bool
 	done chan struct{}
 }
 
@@ -120,16 +117,16 @@ func NewTracer(opts *Options) (*Tracer, error) {
 	case tr.opts.Spin > 0:
 		tr.spin = tr.opts.Spin
 	}
-	ready := make(chan int)
-	go tr.loop(ready)
-	tr.tid = <-ready
+	ready := make(chan struct{})
+	go tr.loop(ready, 0)
+	<-ready
 	return tr, nil
 }
 
 // call runs fn on the tracer thread and waits for it. From the tracer
 // thread itself (inside the Handler) it runs fn at once.
 func (tr *Tracer) call(fn func()) error {
-	if unix.Gettid() == tr.tid {
+	if int64(unix.Gettid()) == tr.tid.Load() {
 		fn()
 		return nil
 	}
@@ -155,18 +152,23 @@ func (tr *Tracer) call(fn func()) error {
 	defer timer.Stop()
 	for {
 		if tr.sleeping.Load() {
-			wake.Thread(tr.tid)
+			wake.Thread(int(tr.tid.Load()))
 		}
 		select {
 		case <-c.done:
+			if !c.ran {
+				return ErrClosed
+			}
 			return nil
 		case <-tr.done:
 			select {
 			case <-c.done:
-				return nil
+				if c.ran {
+					return nil
+				}
 			default:
-				return ErrClosed
 			}
+			return ErrClosed
 		case <-timer.C:
 		}
 		if delay < 50*time.Millisecond {
@@ -187,53 +189,105 @@ func (tr *Tracer) runCommands() {
 	tr.mu.Unlock()
 	for _, c := range cmds {
 		c.fn()
+		c.ran = true
 		close(c.done)
 	}
 }
 
-func (tr *Tracer) loop(ready chan<- int) {
+// loop is the tracer thread. prev is the tid of the thread it replaces
+// (DetachAll), whose exit it waits for before serving, so that the
+// tasks the old thread released are really untraced by then.
+func (tr *Tracer) loop(ready chan<- struct{}, prev int) {
 	// Never unlocked: when the loop ends the thread exits with it, and the
 	// kernel detaches whatever it still traced (exit_ptrace).
 	runtime.LockOSThread()
-	ready <- unix.Gettid()
-	defer func() {
-		tr.mu.Lock()
-		close(tr.done)
-		cmds := tr.cmds
-		tr.cmds = nil
-		tr.mu.Unlock()
-		for _, c := range cmds {
-			close(c.done)
-		}
-		for _, w := range tr.waiters {
-			close(w)
-		}
-	}()
+	if unix.Gettid() == unix.Getpid() {
+		// The main thread: Go never terminates it (mexit wedges m0), and
+		// the thread's exit is how the tracer lets its tasks go. Hand over
+		// to another thread; while this one stays locked, the new
+		// goroutine cannot be scheduled on it.
+		moved := make(chan struct{})
+		go func() {
+			runtime.LockOSThread()
+			close(moved)
+			tr.serve(ready, prev)
+		}()
+		<-moved
+		runtime.UnlockOSThread()
+		return
+	}
+	tr.serve(ready, prev)
+}
+
+func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
+	if prev != 0 {
+		waitThreadGone(prev)
+	}
+	tr.tid.Store(int64(unix.Gettid()))
+	for _, c := range tr.released {
+		close(c)
+	}
+	tr.released = nil
+	close(ready)
 	for {
 		tr.runCommands()
+		if tr.release {
+			break
+		}
 		if len(tr.tasks) == 0 {
 			for _, w := range tr.waiters {
 				close(w)
 			}
 			tr.waiters = nil
-			if tr.quit {
-				tr.reapOrphans()
-				return
-			}
 			if tr.orphans == 0 {
 				<-tr.kick
 				continue
 			}
-		} else if tr.quit && tr.giveUp.Load() {
-			if tr.err == nil {
-				tr.err = fmt.Errorf("seize: gave up after %v waiting for %d task(s) to stop (tid %d first); the kernel detached them", tr.detachTimeout(), len(tr.tasks), tr.sortedTasks()[0].tid)
-			}
-			return
 		}
 		pid, st, ok := tr.wait()
 		if ok {
 			tr.dispatch(pid, st)
 		}
+	}
+	tr.release = false
+	tr.reapOrphans()
+	for _, w := range tr.waiters {
+		close(w)
+	}
+	tr.waiters = nil
+	if !tr.final {
+		// A fresh thread serves what comes next; this one exits now.
+		go tr.loop(make(chan struct{}), unix.Gettid())
+		return
+	}
+	old := unix.Gettid()
+	tr.mu.Lock()
+	cmds := tr.cmds
+	tr.cmds = nil
+	tr.mu.Unlock()
+	go func() {
+		waitThreadGone(old)
+		tr.mu.Lock()
+		close(tr.done)
+		tr.mu.Unlock()
+		for _, c := range cmds {
+			close(c.done)
+		}
+		for _, c := range tr.released {
+			close(c)
+		}
+	}()
+}
+
+// waitThreadGone waits, for at most a second, until thread tid of this
+// process has exited.
+func waitThreadGone(tid int) {
+	path := "/proc/self/task/" + strconv.Itoa(tid)
+	for i := 0; i < 10000; i++ {
+		if _, err := os.Stat(path); err != nil {
+			return
+		}
+		time.Sleep(100 * time.Microsecond)
 	}
 }
 
@@ -317,7 +371,7 @@ func (tr *Tracer) deliver(ev *Event) {
 			if tr.err == nil {
 				tr.err = fmt.Errorf("seize: handler panicked: %v", r)
 			}
-			tr.shutdown()
+			tr.releaseAll(true)
 		}
 	}()
 	tr.opts.Handler(ev)
@@ -659,31 +713,36 @@ func (tr *Tracer) detach(t *Task) {
 // case afterStop will act on it.
 func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
 
-func (tr *Tracer) shutdown() {
-	if !tr.quit && tr.tid != 0 {
-		// Bound the wait for tasks that never stop (one in uninterruptible
-		// sleep, say): after the timeout the loop gives up.
-		time.AfterFunc(tr.detachTimeout(), func() {
-			tr.giveUp.Store(true)
-			tr.pending.Store(true)
-			wake.Thread(tr.tid)
-			select {
-			case tr.kick <- struct{}{}:
-			default:
-			}
-		})
-	}
-	tr.quit = true
+// releaseAll lets every task go in the state it is in, without stopping
+// any (S12, S14). Tasks the tracer holds in a stop are detached with
+// PTRACE_DETACH, passing the signal of a signal-delivery-stop. Every other
+// task, running or listening, is released by the exit of the tracer
+// thread: exit_ptrace unlinks each tracee where it is, puts a group-stopped
+// one back in its stop, and wakes nothing else, so a task asleep in a
+// system call stays in it, with no interrupt and no EINTR (S21); a stop
+// the task reached meanwhile keeps its signal (ptrace_stop returns it).
+// Interrupting everything first, as strace does, is not needed, and a
+// vfork parent sleeping until its child execs cannot hold it up.
+func (tr *Tracer) releaseAll(final bool) {
 	for _, t := range tr.sortedTasks() {
-		tr.detach(t)
+		if t.state == stopped && !tr.inHandler(t) {
+			tr.detachNow(t)
+			continue
+		}
+		t.detaching = true
+		if tr.inHandler(t) {
+			continue // afterStop detaches it
+		}
+		delete(tr.tasks, t.tid)
+		if t.started && t.Leader() {
+			tr.orphans++
+		}
+		if !t.unwanted {
+			tr.deliver(tr.event(EventDetached, t))
+		}
 	}
-}
-
-func (tr *Tracer) detachTimeout() time.Duration {
-	if tr.opts.DetachTimeout > 0 {
-		return tr.opts.DetachTimeout
-	}
-	return 10 * time.Second
+	tr.release = true
+	tr.final = tr.final || final
 }
 
 func (tr *Tracer) sortedTasks() []*Task {
@@ -727,7 +786,7 @@ func (tr *Tracer) attach(pid int) error {
 	}
 	// TracerPid is the tracing thread's tid (task_pid_nr_ns in
 	// fs/proc/array.c), ours being tr.tid; name the other tracer's process.
-	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != tr.tid {
+	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != int(tr.tid.Load()) {
 		if st, err := procStatus(tp); err == nil {
 			if tg, _ := strconv.Atoi(st["Tgid"]); tg > 0 {
 				tp = tg
@@ -780,7 +839,7 @@ func (tr *Tracer) attach(pid int) error {
 				if serr != nil || state == 'Z' || state == 'X' {
 					continue
 				}
-				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(tr.tid) {
+				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(int(tr.tid.Load())) {
 					ours = true
 					continue
 				}
@@ -899,14 +958,24 @@ func (tr *Tracer) Detach(tid int) error {
 	return err
 }
 
-// DetachAll releases every task as Detach does, interrupting all of them
-// before collecting any stop (S14).
-func (tr *Tracer) DetachAll() error {
-	return tr.call(func() {
-		for _, t := range tr.sortedTasks() {
-			tr.detach(t)
-		}
+// DetachAll releases every task in the state it is in, without stopping
+// any of them (see releaseAll), and returns once they are untraced. The
+// tracer stays usable. From inside the Handler it only schedules the
+// release.
+func (tr *Tracer) DetachAll() error { return tr.releaseWait(false) }
+
+func (tr *Tracer) releaseWait(final bool) error {
+	gone := make(chan struct{})
+	inHandler := int64(unix.Gettid()) == tr.tid.Load()
+	err := tr.call(func() {
+		tr.releaseAll(final)
+		tr.released = append(tr.released, gone)
 	})
+	if err != nil || inHandler {
+		return err
+	}
+	<-gone
+	return nil
 }
 
 // Wait blocks until the tracer has no tasks left: they exited or were
@@ -926,15 +995,19 @@ func (tr *Tracer) Wait() error {
 	return tr.err
 }
 
-// Close detaches every task (as DetachAll) and ends the tracer thread once
-// the last one is released. Processes the tracer started keep running;
-// the tracer reaps them only while it lives.
+// Close releases every task as DetachAll does and ends the tracer.
+// Processes the tracer started keep running; the tracer reaps those that
+// already exited, and the others become children of another thread of
+// this process. From inside the Handler it only schedules the release.
 func (tr *Tracer) Close() error {
-	err := tr.call(tr.shutdown)
-	if err == ErrClosed {
-		return nil
+	select {
+	case <-tr.done:
+		return tr.err
+	default:
 	}
-	<-tr.done
+	if err := tr.releaseWait(true); err != nil && err != ErrClosed {
+		return err
+	}
 	return tr.err
 }
 
