@@ -39,14 +39,18 @@
 //
 // # Detach and shutdown
 //
-// [Tracer.Detach], [Tracer.DetachAll] and [Tracer.Close] leave each task in
-// the state it was in (S12): a stopped process stays stopped and resumes on
-// SIGCONT, a running one runs, one asleep in a system call stays in it. A
-// running task is interrupted and released at its next stop; a listening
-// one is interrupted first (S13). A signal the engine holds at a
-// delivery-stop is passed on by the detach, never lost (S14). Shutdown
-// interrupts every task before releasing any, so a vfork parent waiting on
-// its traced child cannot deadlock it.
+// [Tracer.DetachAll] and [Tracer.Close] leave each task in the state it
+// was in (S12) without stopping any of them: tasks the tracer holds in a
+// stop are detached with PTRACE_DETACH, passing the signal of a
+// signal-delivery-stop so that it is not lost (S14); every other task is
+// released by the exit of the tracer thread, which the kernel handles in
+// exit_ptrace by unlinking each tracee where it is. A group-stopped
+// process goes back to its stop and resumes on SIGCONT; a running one
+// runs; one asleep in a system call is not even woken, so no call fails
+// with EINTR and a vfork parent waiting for its child cannot hold the
+// shutdown up. [Tracer.Detach] releases a single task: a running one is
+// interrupted and released at its next stop, a listening one is
+// interrupted first (S13).
 //
 // # Reaping
 //
@@ -63,24 +67,43 @@
 // tests replay recorded wait statuses through a fake kernel to pin the
 // state machine down stop by stop.
 //
-//	S1  seize never stops          TestS1SeizeNeverStops, TestS1TracerDiesAfterAttach
-//	S2  interrupt                  TestS2*
-//	S3  interrupt answered by another stop   TestS3*, TestEngineInterruptAnsweredBySyscallStop
-//	S4  seizing a stopped process  TestS4*
-//	S5  whole thread groups        TestS5*
+//	S1  seize never stops          TestS1SeizeNeverStops, TestS1TracerDies
+//	S2  interrupt                  TestS2InterruptRunning, TestS2S3RawKernel
+//	S3  interrupt answered by another stop
+//	                               TestS3InterruptAnsweredBySyscallStop, TestS3InterruptAnsweredBySignalStop,
+//	                               TestS2S3RawKernel, TestEngineInterruptAnsweredBySyscallStop
+//	S4  seizing a stopped process  TestS4SeizeStopped
+//	S5  whole thread groups        TestS5AttachThousandThreads, TestS5AttachChurn, TestS5AttachSeveral,
+//	                               TestS5AttachMeetsAutoAttachedThreads
 //	S6  group-stop with LISTEN     TestS6S7GroupStopAndContinue, TestEngineGroupStopListenContinue
-//	S7  SIGCONT while listening    TestS6S7GroupStopAndContinue
-//	S8  never the classic bug      TestS8*, TestEngineGroupStopReportedOnce
-//	S9  launch mode ^Z/fg/bg       cmd/seize: TestJobControl*
-//	S10 real parent sees the truth TestS10*
-//	S11 no WCONTINUED in tracer    TestS11*
-//	S12 detach preserves state     TestS12DetachPreservesState
-//	S13 detach needs a stop        TestS13*, TestEngineDetachListening, TestEngineDetachPassesSignal
-//	S14 shutdown                   TestS14*, cmd/seize: TestAttachDetachOnSignal*
-//	S15 exit status mirrored       TestS15*, cmd/seize: TestExitStatus*
-//	S16 PTRACE_GET_SYSCALL_INFO    TestS16*
-//	S17 non-leader execve          TestS17*, TestEngineNonLeaderExec
-//	S18 SIGKILL                    TestS18*, TestEngineSigkill
-//	S19 children under SEIZE       TestS19*, TestEngineChildBeforeForkEvent
-//	S20 waiting                    TestS20*, internal/ptrace: TestStatus*
+//	S7  SIGCONT while listening    TestS6S7GroupStopAndContinue, TestS4SeizeStopped
+//	S8  never the classic bug      TestS8GroupStopIsHeld, TestS8NegativeControlRawCont,
+//	                               TestS8NegativeControlRawLeave, TestEngineGroupStopReportedOnce
+//	S9  launch mode ^Z/fg/bg       cmd/seize: TestLaunchJobControl (bash on a pty),
+//	                               TestStraceJobControlForComparison (informational)
+//	S10 real parent sees the truth TestS10ParentSeesNoPtraceStops, TestS10ExitTracerFirst,
+//	                               cmd/seize: TestStderrCompleteAtExit
+//	S11 no WCONTINUED in tracer    TestS11ParentGetsEveryContinue, TestS11ContinuedLeftForParent,
+//	                               TestS11NegativeControlRawWContinued, TestEngineWaitFlags
+//	S12 detach preserves state     TestS12DetachPreservesState, cmd/seize: TestAttachJobControl
+//	S13 detach needs a stop        TestS13DetachListening, TestS13RawDetachListening,
+//	                               TestS13DetachAtSignalStopKeepsSignal, TestS13DetachHeldWithSignal,
+//	                               TestEngineDetachListening, TestEngineDetachPassesSignal
+//	S14 shutdown                   TestS14CloseReleasesAll, TestS14CloseVforkParent,
+//	                               TestCloseReleasesUnstoppableTask, cmd/seize: TestAttachDetach
+//	S15 exit status mirrored       TestS15StartExitStatus, TestS15StartErrors, TestEngineExitStatus,
+//	                               cmd/seize: TestExitCode, TestKilledBySignal
+//	S16 PTRACE_GET_SYSCALL_INFO    TestS16SyscallInfoGetppid, TestS16SyscallInfoOpenat,
+//	                               TestEngineSyscallExitPairsEntry, TestEngineSyscallSeccompAndOrphanExit
+//	S17 non-leader execve          TestS17NonLeaderExec, TestEngineNonLeaderExec
+//	S18 SIGKILL                    TestS18SigkillInSyscall, TestS18SigkillThreads, TestEngineSigkill,
+//	                               TestEngineSigkillThreadsInSyscall
+//	S19 children under SEIZE       TestS19FollowForks, TestS19NoFollowForks, TestEngineChildBeforeForkEvent,
+//	                               TestEngineUnwantedChildDetached
+//	S20 waiting                    TestS20TracerDoesNotReapOthers, internal/ptrace: TestStatusDecoding,
+//	                               TestTrapCauseMissesGroupStop
+//
+// Launch mode of the command (seize -- CMD) and Start: TestStartSeizeSemantics,
+// TestStartFirstSyscallIsAfterExec; cmd/seize: TestLineShape, TestFollowForks,
+// TestOutputFile, TestAttachThreads, TestBadInput.
 package seize
