@@ -49,6 +49,9 @@ func (k *fakeKernel) GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error {
 	*si = k.sysinfo[tid]
 	return nil
 }
+func (k *fakeKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error) {
+	return 0, nil
+}
 func (k *fakeKernel) Poll(flags int) (int, ptrace.Status, error) { return 0, 0, nil }
 func (k *fakeKernel) Wait(flags int) (int, ptrace.Status, error) {
 	return 0, 0, syscall.ECHILD

@@ -26,7 +26,9 @@ const (
 	// signal). It stays stopped, for its real parent too, until SIGCONT (S6).
 	EventGroupStop
 	// EventContinued: a group-stop ended because someone sent SIGCONT (S7).
-	// The SIGCONT itself follows as an EventSignal, with its sender.
+	// SigInfo names the sender when the SIGCONT is still pending (it is
+	// unless the program blocks or already took it); the SIGCONT itself
+	// follows as an EventSignal.
 	EventContinued
 	// EventInterrupted: the task is held after Interrupt; Resume releases it.
 	EventInterrupted
@@ -88,7 +90,7 @@ type Event struct {
 
 	// Signal, group-stop, exit.
 	Sig     syscall.Signal
-	SigInfo *ptrace.SigInfo // EventSignal only
+	SigInfo *ptrace.SigInfo // EventSignal, and EventContinued when known
 
 	// EventNewTask and EventExec.
 	NewTid  int

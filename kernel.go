@@ -16,6 +16,8 @@ type kernel interface {
 	GetEventMsg(tid int) (uint64, error)
 	GetSigInfo(tid int, si *ptrace.SigInfo) error
 	GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error
+	// PeekSigInfo reads pending signals without dequeuing them.
+	PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error)
 	// Poll is a non-blocking wait for any tracee; Wait blocks.
 	Poll(flags int) (int, ptrace.Status, error)
 	Wait(flags int) (int, ptrace.Status, error)
@@ -35,6 +37,9 @@ func (realKernel) GetEventMsg(tid int) (uint64, error)          { return ptrace.
 func (realKernel) GetSigInfo(tid int, si *ptrace.SigInfo) error { return ptrace.GetSigInfo(tid, si) }
 func (realKernel) GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error {
 	return ptrace.GetSyscallInfo(tid, si)
+}
+func (realKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error) {
+	return ptrace.PeekSigInfo(tid, shared, buf)
 }
 func (realKernel) Poll(flags int) (int, ptrace.Status, error) { return ptrace.Poll(flags) }
 func (realKernel) Wait(flags int) (int, ptrace.Status, error) { return ptrace.Wait4(-1, flags) }

@@ -59,7 +59,10 @@ func TestS6S7GroupStopAndContinue(t *testing.T) {
 	if l := parent.Expect("parent saw", 5*time.Second); l != "parent saw continued" {
 		t.Fatalf("parent: %q, want continued", l)
 	}
-	r.waitFor(t, next, 5*time.Second, "continued", kind(seize.EventContinued, child))
+	cont, _ := r.waitFor(t, next, 5*time.Second, "continued", kind(seize.EventContinued, child))
+	if cont.SiPid != os.Getpid() {
+		t.Fatalf("EventContinued names sender %d, want %d", cont.SiPid, os.Getpid())
+	}
 	sig, _ := r.waitFor(t, next, 5*time.Second, "SIGCONT", func(e rec) bool {
 		return e.Kind == seize.EventSignal && e.Sig == syscall.SIGCONT
 	})

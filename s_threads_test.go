@@ -153,12 +153,12 @@ func TestS5AttachThousandThreads(t *testing.T) {
 	waitNoneIn(t, p.Pid, "tT", 5*time.Second)
 }
 
-// S5: attaching to a process whose threads are created and joined all the
-// time misses none (every live task is traced once Attach returns, new
+// S5: attaching to a process of 1,000 threads whose threads are created
+// and joined all the time misses none (every live task is traced once Attach returns, new
 // ones through TRACECLONE), does not hang, and DetachAll then leaves no
 // task traced and the process working. Several rounds on one process.
 func TestS5AttachChurn(t *testing.T) {
-	p := testprog.Start(t, "churn", "20")
+	p := testprog.Start(t, "churn", "1000")
 	for round := 0; round < 5; round++ {
 		tr, r := newTracer(t, seize.Options{})
 		var err error

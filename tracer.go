@@ -527,10 +527,30 @@ func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
 		// The group-stop ended: SIGCONT arrived while listening (S7). The
 		// SIGCONT's delivery-stop, with its sender, comes next.
 		t.groupStopped = false
-		tr.deliver(tr.event(EventContinued, t))
+		ev := tr.event(EventContinued, t)
+		ev.Sig = syscall.SIGCONT
+		ev.SigInfo = tr.pendingSigcont(t)
+		tr.deliver(ev)
 	}
 	// Otherwise an interrupt, the first stop of a seized or new task
 	// (S19), or a spurious extra stop: nothing to report.
+}
+
+// pendingSigcont finds the SIGCONT that ended a group-stop among the
+// task's pending signals, without dequeuing it, to tell who sent it (S7).
+// It is usually process-wide (kill), else the thread's own (tgkill).
+func (tr *Tracer) pendingSigcont(t *Task) *ptrace.SigInfo {
+	var buf [8]ptrace.SigInfo
+	for _, shared := range []bool{true, false} {
+		n, _ := tr.k.PeekSigInfo(t.tid, shared, buf[:])
+		for i := 0; i < n; i++ {
+			if buf[i].Signo == int32(syscall.SIGCONT) {
+				si := buf[i]
+				return &si
+			}
+		}
+	}
+	return nil
 }
 
 // ptraceEvent handles fork, clone, exec and exit events.

@@ -237,3 +237,26 @@ func Poll(flags int) (int, Status, error) {
 
 // Tgkill sends sig to one thread.
 func Tgkill(tgid, tid int, sig syscall.Signal) error { return unix.Tgkill(tgid, tid, sig) }
+
+// PeekSigInfo copies up to len(buf) pending signals of the tracee without
+// dequeuing them: from the thread's own queue, or from the process-wide
+// one when shared. It returns how many it copied.
+func PeekSigInfo(tid int, shared bool, buf []SigInfo) (int, error) {
+	if len(buf) == 0 {
+		return 0, nil
+	}
+	args := struct {
+		Off   uint64
+		Flags uint32
+		Nr    int32
+	}{Nr: int32(len(buf))}
+	if shared {
+		args.Flags = 1 // PTRACE_PEEKSIGINFO_SHARED
+	}
+	r, _, e := unix.RawSyscall6(unix.SYS_PTRACE, unix.PTRACE_PEEKSIGINFO, uintptr(tid),
+		uintptr(unsafe.Pointer(&args)), uintptr(unsafe.Pointer(&buf[0])), 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
