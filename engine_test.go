@@ -49,6 +49,8 @@ func (k *fakeKernel) GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error {
 	*si = k.sysinfo[tid]
 	return nil
 }
+func (k *fakeKernel) GetRegs(tid int, r *ptrace.Regs) error { return syscall.ENOSYS }
+func (k *fakeKernel) SetRegs(tid int, r *ptrace.Regs) error { return syscall.ENOSYS }
 func (k *fakeKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error) {
 	return 0, nil
 }

@@ -440,3 +440,23 @@ func rawWait(tid int, timeout time.Duration) (ptrace.Status, error) {
 }
 
 var errNoStop = fmt.Errorf("no stop")
+
+// waitForOK is waitFor without failing: it reports whether a match came.
+func (r *recorder) waitForOK(from int, timeout time.Duration, match func(rec) bool) (rec, bool) {
+	deadline := time.Now().Add(timeout)
+	for {
+		r.mu.Lock()
+		for i := from; i < len(r.events); i++ {
+			if match(r.events[i]) {
+				e := r.events[i]
+				r.mu.Unlock()
+				return e, true
+			}
+		}
+		r.mu.Unlock()
+		if time.Now().After(deadline) {
+			return rec{}, false
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -16,6 +16,8 @@ type kernel interface {
 	GetEventMsg(tid int) (uint64, error)
 	GetSigInfo(tid int, si *ptrace.SigInfo) error
 	GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error
+	GetRegs(tid int, r *ptrace.Regs) error
+	SetRegs(tid int, r *ptrace.Regs) error
 	// PeekSigInfo reads pending signals without dequeuing them.
 	PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error)
 	// Poll is a non-blocking wait for any tracee; Wait blocks.
@@ -38,6 +40,8 @@ func (realKernel) GetSigInfo(tid int, si *ptrace.SigInfo) error { return ptrace.
 func (realKernel) GetSyscallInfo(tid int, si *ptrace.SyscallInfo) error {
 	return ptrace.GetSyscallInfo(tid, si)
 }
+func (realKernel) GetRegs(tid int, r *ptrace.Regs) error { return ptrace.GetRegs(tid, r) }
+func (realKernel) SetRegs(tid int, r *ptrace.Regs) error { return ptrace.SetRegs(tid, r) }
 func (realKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error) {
 	return ptrace.PeekSigInfo(tid, shared, buf)
 }

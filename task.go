@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -51,6 +52,33 @@ type Task struct {
 	unwanted      bool // a child that the options say not to follow
 
 	startTime uint64 // from /proc/TID/stat, to tell tid reuse (S5)
+
+	// S21 (restart.go).
+	entryNs       int64   // monotonic time of the current call's entry stop, 0 if unseen
+	callStart     int64   // when the current call began (entry stop, or estimated at the interrupt)
+	sock          sockFix // a socket receive timeout changed by the restart
+	answering     bool    // this stop answers the tracer's interrupt
+	restarting    bool    // a rewound call: its next entry stop is not news
+	stopEINTR     bool    // a job-control stop came during the call: its EINTR is genuine
+	forceSyscall  bool    // stop at the restarted call's exit to put fix back
+	restartedCall bool    // the current call was restarted by the engine
+	fix           argFix  // an argument changed by the restart
+}
+
+// sockFix is a socket's SO_RCVTIMEO shortened for a restarted receive,
+// through a duplicate of the tracee's descriptor (pidfd_getfd).
+type sockFix struct {
+	fd   int // our duplicate, -1 when none
+	orig [16]byte
+}
+
+// argFix is a syscall argument changed to shorten a restarted call's
+// timeout, with its original value.
+type argFix struct {
+	active  bool
+	arg     int
+	val     uint64        // the register as the program set it
+	timeout time.Duration // the timeout it meant, shortened from on each restart
 }
 
 // Tid is the task's thread id.
@@ -167,18 +195,23 @@ func tgidOf(tid int) (int, error) {
 // procStat returns the state letter, flags and start time of
 // /proc/TID/stat (fields 3, 9 and 22).
 func procStat(tid int) (st byte, flags uint64, start uint64, err error) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/stat")
+	return procStatPath("/proc/" + strconv.Itoa(tid) + "/stat")
+}
+
+// procStatPath is procStat for the stat file at path.
+func procStatPath(path string) (st byte, flags uint64, start uint64, err error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	// comm may contain spaces and parentheses: fields start after the last ')'.
 	i := strings.LastIndexByte(string(b), ')')
 	if i < 0 || i+2 >= len(b) {
-		return 0, 0, 0, fmt.Errorf("malformed /proc/%d/stat", tid)
+		return 0, 0, 0, fmt.Errorf("malformed %s", path)
 	}
 	f := strings.Fields(string(b[i+2:]))
 	if len(f) < 20 {
-		return 0, 0, 0, fmt.Errorf("malformed /proc/%d/stat", tid)
+		return 0, 0, 0, fmt.Errorf("malformed %s", path)
 	}
 	flags, _ = strconv.ParseUint(f[6], 10, 64)
 	start, _ = strconv.ParseUint(f[19], 10, 64)

@@ -1,12 +1,12 @@
 package seize
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/seize-dev/seize/internal/ptrace"
 	"github.com/seize-dev/seize/internal/wake"
+	"github.com/seize-dev/seize/sysabi"
 	"golang.org/x/sys/unix"
 )
 
@@ -36,6 +37,12 @@ type Options struct {
 	// Idle, if set, runs on the tracer thread each time it is about to
 	// block for lack of stops: the moment to flush buffered output.
 	Idle func()
+	// KeepEINTR turns off the restart of system calls that the tracer's
+	// own interrupts (attach, Interrupt, Detach) or the signals it makes
+	// the kernel queue would make fail with EINTR (S21). With it the
+	// program sees what the kernel does: EINTR from epoll_wait and the
+	// like.
+	KeepEINTR bool
 }
 
 const defaultSpin = 64
@@ -67,6 +74,9 @@ type Tracer struct {
 	// the clone that made them (S19), until that event comes: by then the
 	// task may be gone already and must not be created again.
 	early map[int]bool
+	// needOpts holds tasks that attach seized without PTRACE_O_TRACEEXIT
+	// and that had not stopped when it ended (attach.go, S22).
+	needOpts map[int]bool
 	// orphans counts processes the tracer started and then detached: it is
 	// still their parent and must reap them.
 	orphans int
@@ -74,10 +84,11 @@ type Tracer struct {
 	// release ends the tracer thread after the current commands: its exit
 	// detaches every task it still traces (see releaseAll). final says
 	// whether a new thread takes over (DetachAll) or not (Close).
-	release  bool
-	final    bool
-	released []chan struct{} // closed once the old thread is gone
-	err      error           // first handler panic
+	release   bool
+	releaseBy time.Time // how long a release waits for interrupts in flight
+	final     bool
+	released  []chan struct{} // closed once the old thread is gone
+	err       error           // first handler panic
 
 	mu       sync.Mutex
 	cmds     []*command
@@ -198,25 +209,41 @@ func (tr *Tracer) runCommands() {
 // (DetachAll), whose exit it waits for before serving, so that the
 // tasks the old thread released are really untraced by then.
 func (tr *Tracer) loop(ready chan<- struct{}, prev int) {
+	tr.lockThread(ready, prev, 0, make(chan struct{}))
+}
+
+// lockThread locks the goroutine to a thread fit to be the tracer thread
+// and serves on it. Unfit threads stay locked until a fit one is found,
+// so that the scheduler cannot hand any of them out again meanwhile.
+func (tr *Tracer) lockThread(ready chan<- struct{}, prev int, hops int, found chan struct{}) {
 	// Never unlocked: when the loop ends the thread exits with it, and the
 	// kernel detaches whatever it still traced (exit_ptrace).
 	runtime.LockOSThread()
-	if unix.Gettid() == unix.Getpid() {
-		// The main thread: Go never terminates it (mexit wedges m0), and
-		// the thread's exit is how the tracer lets its tasks go. Hand over
-		// to another thread; while this one stays locked, the new
-		// goroutine cannot be scheduled on it.
-		moved := make(chan struct{})
-		go func() {
-			runtime.LockOSThread()
-			close(moved)
-			tr.serve(ready, prev)
-		}()
-		<-moved
+	if hops < 64 && unsuitableThread() {
+		go tr.lockThread(ready, prev, hops+1, found)
+		<-found
 		runtime.UnlockOSThread()
 		return
 	}
+	close(found)
 	tr.serve(ready, prev)
+}
+
+// unsuitableThread reports whether the current OS thread cannot be a
+// tracer thread:
+//   - the main thread: Go never terminates it (mexit wedges m0), and the
+//     thread's exit is how the tracer lets its tasks go;
+//   - a thread that has children: it forked processes for other goroutines
+//     before. When a tracer thread is in the same process as a tracee's
+//     real parent, the kernel lets the real parent's waits report ptrace
+//     stops (wait_consider_task: !ptrace_reparented), so this thread's
+//     wait4 could take the stops of another tracer's tracees.
+func unsuitableThread() bool {
+	if unix.Gettid() == unix.Getpid() {
+		return true
+	}
+	b, err := os.ReadFile("/proc/thread-self/children")
+	return err == nil && len(strings.TrimSpace(string(b))) > 0
 }
 
 func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
@@ -231,7 +258,7 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 	close(ready)
 	for {
 		tr.runCommands()
-		if tr.release {
+		if tr.release && tr.releaseDone() {
 			break
 		}
 		if len(tr.tasks) == 0 {
@@ -246,6 +273,9 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 		}
 		pid, st, ok := tr.wait()
 		if ok {
+			if len(tr.needOpts) > 0 {
+				tr.fixOptions(pid, st)
+			}
 			tr.dispatch(pid, st)
 		}
 	}
@@ -436,10 +466,9 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	t.state = stopped
 	first := !t.seenFirstStop
 	t.seenFirstStop = true
-	if t.interrupting {
-		// Any stop answers an interrupt (S3).
-		t.interrupting = false
-	}
+	// Any stop answers an interrupt (S3).
+	t.answering = t.interrupting
+	t.interrupting = false
 	sig, evn := st.StopSig(), st.Event()
 	switch {
 	case sig == int(syscall.SIGTRAP)|0x80:
@@ -461,12 +490,43 @@ func (tr *Tracer) syscallStop(t *Task) {
 	}
 	switch info.Op {
 	case ptrace.InfoEntry, ptrace.InfoSeccomp:
+		if t.restarting {
+			// The entry of a call the engine rewound (S21): the program
+			// made it once; keep the first entry's arguments and time.
+			t.restarting = false
+			if t.inSyscall && info.Nr == t.nr {
+				return
+			}
+		}
 		t.inSyscall = true
+		t.stopEINTR = false
+		t.entryNs = monotonicNs()
 		t.nr, t.arch, t.args = info.Nr, info.Arch, info.Args
+		if !tr.opts.Syscalls {
+			return
+		}
 		ev := tr.event(EventSyscallEntry, t)
 		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
 		tr.deliver(ev)
 	case ptrace.InfoExit:
+		if info.Rval() == eintr && (t.answering || !t.stopEINTR) {
+			switch tr.restartSyscall(t, info.Arch, 0) {
+			case restarted:
+				return // the program does not see this return
+			case expired:
+				info.Nr = uint64(timeoutArgs[sysabi.SyscallName(sysabi.Arch(info.Arch), t.nr)].expired)
+				info.Args[0] = 0
+				if int64(info.Nr) < 0 {
+					info.Args[0] = 1
+				}
+			}
+		}
+		tr.restoreArg(t)
+		t.entryNs = 0
+		if !tr.opts.Syscalls {
+			t.inSyscall = false
+			return
+		}
 		ev := tr.event(EventSyscallExit, t)
 		if t.inSyscall {
 			ev.Nr, ev.Arch, ev.Args = t.nr, t.arch, t.args
@@ -484,7 +544,17 @@ func (tr *Tracer) syscallStop(t *Task) {
 }
 
 func (tr *Tracer) signalStop(t *Task, sig int) {
-	t.inSyscall = false
+	if t.stopEINTR && sig == int(syscall.SIGCONT) {
+		// The end of a job-control stop: an EINTR from it is genuine.
+		t.stopEINTR = false
+	} else if !t.stopEINTR && tr.restartSyscall(t, tr.archOf(t), sig) == restarted {
+		// A signal the program ignores woke its call (S21); it is
+		// delivered (to no effect) and the call goes on.
+		t.inSyscall = true
+	} else {
+		t.inSyscall = false
+	}
+	t.entryNs = 0
 	t.sig = sig
 	if t.detaching {
 		return
@@ -510,9 +580,9 @@ func isStopSignal(sig syscall.Signal) bool {
 // afterStop then listens (S6) or, when detaching, detaches with signal 0
 // and the kernel re-enters the stop (S13).
 func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
-	t.inSyscall = false
 	if isStopSignal(sig) {
 		// Group-stop (S6), or seizing a stopped process (S4).
+		t.stopEINTR = true
 		if !t.groupStopped {
 			t.groupStopped = true
 			if !t.detaching {
@@ -533,7 +603,26 @@ func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
 		tr.deliver(ev)
 	}
 	// Otherwise an interrupt, the first stop of a seized or new task
-	// (S19), or a spurious extra stop: nothing to report.
+	// (S19), or a spurious extra stop: nothing to report. A blocked call
+	// that the tracer's interrupt made return EINTR is rewound (S21).
+	// An interrupt sent while the task was already stopped traps late,
+	// after it restarted: its call may have returned EINTR at once.
+	if !t.groupStopped && (t.answering || !t.stopEINTR) {
+		tr.restartSyscall(t, tr.archOf(t), 0)
+	}
+}
+
+// archOf is the audit arch of the task's calls: from its last syscall
+// stop, else the tracer's own.
+func (tr *Tracer) archOf(t *Task) uint32 {
+	if t.arch != 0 {
+		return t.arch
+	}
+	var info ptrace.SyscallInfo
+	if tr.k.GetSyscallInfo(t.tid, &info) == nil && info.Arch != 0 {
+		return info.Arch
+	}
+	return uint32(sysabi.NativeArch())
 }
 
 // pendingSigcont finds the SIGCONT that ended a group-stop among the
@@ -675,7 +764,7 @@ func (tr *Tracer) restart(t *Task) {
 	sig := t.sig
 	t.sig = 0
 	var err error
-	if tr.opts.Syscalls {
+	if tr.opts.Syscalls || t.forceSyscall {
 		err = tr.k.Syscall(t.tid, sig)
 	} else {
 		err = tr.k.Cont(t.tid, sig)
@@ -683,6 +772,11 @@ func (tr *Tracer) restart(t *Task) {
 	// ESRCH: killed meanwhile (SIGKILL); its exit comes through wait.
 	_ = err
 	t.state = running
+	if t.sock.fd > 0 && !t.restarting {
+		// Past the restarted receive's entry stop: it reads the timeout
+		// when it starts.
+		restoreSock(t)
+	}
 }
 
 func (tr *Tracer) listen(t *Task) {
@@ -701,6 +795,9 @@ func (tr *Tracer) detachNow(t *Task) {
 	sig := t.sig
 	t.sig = 0
 	tr.k.Detach(t.tid, sig)
+	if t.sock.fd > 0 {
+		restoreSock(t)
+	}
 	delete(tr.tasks, t.tid)
 	if t.started && t.Leader() {
 		tr.orphans++
@@ -723,8 +820,7 @@ func (tr *Tracer) detach(t *Task) {
 		tr.detachNow(t)
 	case listening, running:
 		if !t.interrupting {
-			t.interrupting = true
-			tr.k.Interrupt(t.tid)
+			tr.interrupt(t, 0)
 		}
 	}
 }
@@ -745,14 +841,45 @@ func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
 // vfork parent sleeping until its child execs cannot hold it up.
 func (tr *Tracer) releaseAll(final bool) {
 	for _, t := range tr.sortedTasks() {
+		t.detaching = true
 		if t.state == stopped && !tr.inHandler(t) {
 			tr.detachNow(t)
-			continue
 		}
-		t.detaching = true
-		if tr.inHandler(t) {
-			continue // afterStop detaches it
+		// In the handler: afterStop detaches it.
+	}
+	tr.release = true
+	tr.final = tr.final || final
+	tr.releaseBy = time.Now().Add(time.Second)
+	if tr.tid.Load() != 0 {
+		time.AfterFunc(time.Second, func() {
+			tr.pending.Store(true)
+			wake.Thread(int(tr.tid.Load()))
+		})
+	}
+}
+
+// releaseDone reports whether the release can end the thread now. Stops
+// already queued are handled first (a task that stopped meanwhile is
+// detached there, its EINTR rewound), and so are the answers to
+// interrupts in flight: left alone, such an interrupt would wake its task
+// out of its call with EINTR when the thread exits. Then every task left,
+// running or listening, is let go by the thread's exit.
+func (tr *Tracer) releaseDone() bool {
+	for {
+		pid, st, err := tr.k.Poll(waitFlags)
+		if err != nil || pid <= 0 {
+			break
 		}
+		tr.dispatch(pid, st)
+	}
+	if time.Now().Before(tr.releaseBy) {
+		for _, t := range tr.tasks {
+			if t.interrupting {
+				return false
+			}
+		}
+	}
+	for _, t := range tr.sortedTasks() {
 		delete(tr.tasks, t.tid)
 		if t.started && t.Leader() {
 			tr.orphans++
@@ -761,8 +888,7 @@ func (tr *Tracer) releaseAll(final bool) {
 			tr.deliver(tr.event(EventDetached, t))
 		}
 	}
-	tr.release = true
-	tr.final = tr.final || final
+	return true
 }
 
 func (tr *Tracer) sortedTasks() []*Task {
@@ -817,78 +943,7 @@ func (tr *Tracer) attach(pid int) error {
 	if _, flags, _, err := procStat(pid); err == nil && flags&0x00200000 != 0 { // PF_KTHREAD
 		return fail(ErrKernelThread)
 	}
-	var seized []*Task
-	seen := make(map[int]bool)
-	// ours: some thread was already traced by this tracer (attached
-	// before, or auto-attached through TRACECLONE): the process is there.
-	ours := false
-	// S5: seize every tid, interrupting each; rescan until two passes find
-	// nothing new. Threads created meanwhile by seized threads arrive
-	// through TRACECLONE; the rescans catch those of unseized ones.
-	for quiet := 0; quiet < 2; {
-		tids, err := listTasks(tgid)
-		if err != nil {
-			break // the process is gone
-		}
-		fresh := 0
-		for _, tid := range tids {
-			if seen[tid] {
-				continue
-			}
-			if tr.tasks[tid] != nil {
-				ours = true
-				continue
-			}
-			seen[tid] = true
-			err := tr.k.Seize(tid, tr.ptopts)
-			switch {
-			case err == nil:
-				t := tr.newTask(tid, tgid)
-				_, _, t.startTime, _ = procStat(tid)
-				t.interrupting = true
-				tr.k.Interrupt(tid)
-				seized = append(seized, t)
-				fresh++
-			case errors.Is(err, syscall.ESRCH):
-				// Exited meanwhile.
-			case errors.Is(err, syscall.EPERM):
-				// EPERM with the task gone, or from a zombie leader, means
-				// it exited; a thread auto-attached through TRACECLONE is
-				// already ours.
-				state, _, _, serr := procStat(tid)
-				if serr != nil || state == 'Z' || state == 'X' {
-					continue
-				}
-				if st, _ := procStatus(tid); st != nil && st["TracerPid"] == strconv.Itoa(int(tr.tid.Load())) {
-					ours = true
-					continue
-				}
-				if len(seized) == 0 {
-					return fail(ErrPermission)
-				}
-				tr.abandon(seized)
-				return fail(fmt.Errorf("thread %d: %w", tid, ErrPermission))
-			default:
-				if len(seized) == 0 {
-					return fail(err)
-				}
-				tr.abandon(seized)
-				return fail(fmt.Errorf("thread %d: %w", tid, err))
-			}
-		}
-		if fresh == 0 {
-			quiet++
-		} else {
-			quiet = 0
-		}
-	}
-	if len(seized) == 0 && !ours {
-		return fail(ErrNoSuchProcess)
-	}
-	for _, t := range seized {
-		tr.deliver(tr.event(EventAttached, t))
-	}
-	return nil
+	return tr.seizeProcess(pid, tgid) // attach.go
 }
 
 // abandon detaches tasks seized by a failed attach.
@@ -931,8 +986,7 @@ func (tr *Tracer) Interrupt(tid int) error {
 		}
 		t.hold = true
 		if t.state != stopped && !t.interrupting {
-			t.interrupting = true
-			err = tr.k.Interrupt(tid)
+			err = tr.interrupt(t, 0)
 		}
 	}); cerr != nil {
 		return cerr

@@ -260,3 +260,20 @@ func PeekSigInfo(tid int, shared bool, buf []SigInfo) (int, error) {
 	}
 	return int(r), nil
 }
+
+// WriteMemory writes buf into the tracee at addr (process_vm_writev).
+func WriteMemory(tid int, addr uint64, buf []byte) error {
+	if len(buf) == 0 {
+		return nil
+	}
+	local := []unix.Iovec{{Base: &buf[0], Len: uint64(len(buf))}}
+	remote := []unix.RemoteIovec{{Base: uintptr(addr), Len: len(buf)}}
+	n, err := unix.ProcessVMWritev(tid, local, remote, 0)
+	if err != nil {
+		return err
+	}
+	if n != len(buf) {
+		return unix.EFAULT
+	}
+	return nil
+}

@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ipc.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -109,6 +113,231 @@ static void *exec_thread(void *arg) {
 	execv(argv[0], argv);
 	say("execv failed: %s", strerror(errno));
 	_exit(127);
+}
+
+// ---- Attach under fire (S22) and the stress suite's program ----
+
+static long mono_ns(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+// eintr reports a blocking call that failed with EINTR: tracing must
+// never cause one (S21); the stress suite fails on these lines.
+static void eintr(const char *call) {
+	say("EINTR %s tid=%ld t=%ld", call, (long)syscall(SYS_gettid), mono_ns());
+}
+
+// is_traced: the leader's TracerPid is set.
+static int is_traced(void) {
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY);
+	if (fd < 0) return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0) return 0;
+	buf[n] = 0;
+	char *p = strstr(buf, "TracerPid:");
+	return p && atoi(p + 10) != 0;
+}
+
+struct execwhen {
+	char **argv;
+	long delay_us;
+};
+
+// exec_when_traced busy-polls until the process is traced, so that its
+// execve lands while the tracer is still seizing the other threads.
+static void exec_when_traced(struct execwhen *w) {
+	while (!is_traced()) {
+	}
+	if (w->delay_us) usleep(w->delay_us);
+	execv(w->argv[0], w->argv);
+	say("execv failed: %s", strerror(errno));
+	_exit(127);
+}
+
+static void *execwhen_thread(void *arg) {
+	exec_when_traced(arg);
+	return NULL;
+}
+
+static void *exit_on_line(void *arg) {
+	(void)arg;
+	say("thread %ld", (long)syscall(SYS_gettid));
+	wait_line();
+	return NULL;
+}
+
+static int stress_ep, stress_rd, stress_wr;
+
+static void put_num(char *b, int *n, long v) {
+	char t[24];
+	int k = 0;
+	if (v < 0) { b[(*n)++] = '-'; v = -v; }
+	do { t[k++] = '0' + v % 10; v /= 10; } while (v);
+	while (k) b[(*n)++] = t[--k];
+}
+
+// rt_handler reports each real-time signal with its sigqueue value.
+static void rt_handler(int sig, siginfo_t *si, void *uc) {
+	(void)uc;
+	char b[64];
+	int n = 0;
+	b[n++] = 'r'; b[n++] = 't'; b[n++] = ' ';
+	put_num(b, &n, sig);
+	b[n++] = ' ';
+	put_num(b, &n, si->si_value.sival_int);
+	b[n++] = '\n';
+	int e = errno;
+	write(1, b, n);
+	errno = e;
+}
+
+static void nap(long ms, const char *what) {
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	if (nanosleep(&ts, NULL) < 0 && errno == EINTR) eintr(what);
+}
+
+static void *w_nanosleep(void *a) { (void)a; for (;;) nap(30, "nanosleep"); return NULL; }
+static void *w_read(void *a) {
+	(void)a;
+	for (;;) {
+		char c;
+		if (read(stress_rd, &c, 1) < 0 && errno == EINTR) eintr("read");
+	}
+	return NULL;
+}
+static void *w_write(void *a) {
+	(void)a;
+	for (;;) {
+		nap(20, "nanosleep");
+		if (write(stress_wr, "x", 1) < 0 && errno == EINTR) eintr("write");
+	}
+	return NULL;
+}
+static void *w_epoll(void *a) {
+	(void)a;
+	for (;;) {
+		struct epoll_event e;
+		if (epoll_wait(stress_ep, &e, 1, 40) < 0 && errno == EINTR) eintr("epoll_wait");
+	}
+	return NULL;
+}
+static void *w_sigtimedwait(void *a) {
+	(void)a;
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	for (;;) {
+		struct timespec ts = {0, 40000000};
+		if (sigtimedwait(&s, NULL, &ts) < 0 && errno == EINTR) eintr("sigtimedwait");
+	}
+	return NULL;
+}
+static void *w_signals(void *a) {
+	(void)a;
+	sigset_t s;
+	sigemptyset(&s);
+	for (int i = 0; i < 4; i++) sigaddset(&s, SIGRTMIN + i);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+	for (;;) pause(); // EINTR after a handler is normal here
+	return NULL;
+}
+static void *w_fork(void *a) {
+	(void)a;
+	for (;;) {
+		pid_t c = fork();
+		if (c == 0) {
+			struct timespec ts = {0, 2000000};
+			nanosleep(&ts, NULL);
+			_exit(0);
+		}
+		if (c > 0) {
+			int st;
+			while (waitpid(c, &st, 0) < 0) {
+				if (errno != EINTR) break;
+				eintr("wait4");
+			}
+		}
+		nap(10, "nanosleep");
+	}
+	return NULL;
+}
+
+// stress_modes runs the modes of this section; it returns only for an
+// unknown mode.
+static void stress_modes(int argc, char **argv, const char *mode) {
+	if (!strcmp(mode, "execattach")) { // execattach WHO N US PROG ARGS...: N threads; once traced, WHO (leader|first|last) waits US µs and execs PROG
+		const char *who = argv[2];
+		int n = atoi(argv[3]);
+		struct execwhen w = {argv + 5, atol(argv[4])};
+		pthread_attr_t a;
+		pthread_attr_init(&a);
+		pthread_attr_setstacksize(&a, 64 << 10);
+		for (int i = 1; i < n; i++) {
+			int execs = (i == 1 && !strcmp(who, "first")) || (i == n - 1 && !strcmp(who, "last"));
+			pthread_t t;
+			if (pthread_create(&t, &a, execs ? execwhen_thread : block_thread, execs ? (void *)&w : NULL)) {
+				say("pthread_create failed at %d", i);
+				exit(1);
+			}
+		}
+		ready();
+		if (!strcmp(who, "leader")) exec_when_traced(&w);
+		for (;;) pause();
+	}
+	if (!strcmp(mode, "zombieleader")) { // zombieleader N: N pausing threads; the leader exits with pthread_exit
+		int n = atoi(argv[2]);
+		for (int i = 0; i < n; i++) {
+			pthread_t t;
+			pthread_create(&t, NULL, block_thread, NULL);
+		}
+		ready();
+		pthread_exit(NULL);
+	}
+	if (!strcmp(mode, "threadexit")) { // threadexit: a thread prints "thread TID" and exits on a stdin line
+		pthread_t t;
+		ready();
+		pthread_create(&t, NULL, exit_on_line, NULL);
+		for (;;) pause();
+	}
+	if (!strcmp(mode, "stress")) { // stress [spin,fork,churn]: blocking calls reporting EINTR, real-time signals reported
+		const char *flags = argc > 2 ? argv[2] : "";
+		int p[2], q[2];
+		if (pipe(p) || pipe(q)) exit(1);
+		stress_rd = p[0];
+		stress_wr = p[1];
+		stress_ep = epoll_create1(0);
+		struct epoll_event ev = {.events = EPOLLIN};
+		epoll_ctl(stress_ep, EPOLL_CTL_ADD, q[0], &ev); // never written
+		struct sigaction sa = {0};
+		sa.sa_sigaction = rt_handler;
+		sa.sa_flags = SA_SIGINFO | SA_RESTART;
+		sigset_t s;
+		sigemptyset(&s);
+		sigaddset(&s, SIGUSR2);
+		for (int i = 0; i < 4; i++) {
+			sigaction(SIGRTMIN + i, &sa, NULL);
+			sigaddset(&s, SIGRTMIN + i);
+		}
+		// Only w_signals takes the real-time signals, so that their
+		// handler interrupts no call that the suite watches.
+		pthread_sigmask(SIG_BLOCK, &s, NULL);
+		void *(*fns[])(void *) = {w_nanosleep, w_read, w_write, w_epoll, w_sigtimedwait, w_signals};
+		for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+			pthread_t t;
+			pthread_create(&t, NULL, fns[i], NULL);
+		}
+		pthread_t t;
+		if (strstr(flags, "spin")) pthread_create(&t, NULL, spin_thread, NULL);
+		if (strstr(flags, "fork")) pthread_create(&t, NULL, w_fork, NULL);
+		if (strstr(flags, "churn")) pthread_create(&t, NULL, churn_thread, NULL);
+		ready();
+		say("stress rtmin=%d", (int)SIGRTMIN);
+		for (;;) pause();
+	}
 }
 
 int main(int argc, char **argv) {
@@ -293,6 +522,49 @@ int main(int argc, char **argv) {
 		say("vfork child exited %d", WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
 		return 0;
 	}
+	if (!strcmp(mode, "blockcall")) { // blockcall CALL MS: repeat CALL with a timeout of MS ms, report each return
+		const char *call = argv[2];
+		int ms = atoi(argv[3]);
+		int ep = epoll_create1(0);
+		int pfd[2];
+		if (pipe(pfd)) return 1;
+		struct epoll_event ev = {.events = EPOLLIN};
+		epoll_ctl(ep, EPOLL_CTL_ADD, pfd[0], &ev);
+		int sv[2];
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+		setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+		int sem = semget(IPC_PRIVATE, 1, 0600);
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		ready();
+		for (long i = 0;; i++) {
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+			char buf[16];
+			struct epoll_event out;
+			struct iovec iov = {buf, sizeof buf};
+			struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+			struct sembuf sb = {0, -1, 0};
+			double t0 = now();
+			long r;
+			if (!strcmp(call, "epoll_wait")) r = epoll_wait(ep, &out, 1, ms);
+			else if (!strcmp(call, "epoll_pwait")) r = epoll_pwait(ep, &out, 1, ms, NULL);
+			else if (!strcmp(call, "epoll_pwait2")) r = syscall(SYS_epoll_pwait2, ep, &out, 1, &ts, NULL, 8);
+			else if (!strcmp(call, "sigtimedwait")) r = sigtimedwait(&set, NULL, &ts);
+			else if (!strcmp(call, "semtimedop")) r = semtimedop(sem, &sb, 1, &ts);
+			else if (!strcmp(call, "recvfrom")) r = recvfrom(sv[0], buf, sizeof buf, 0, NULL, NULL);
+			else if (!strcmp(call, "recvmsg")) r = recvmsg(sv[0], &mh, 0);
+			else if (!strcmp(call, "read")) r = read(sv[0], buf, sizeof buf);
+			else if (!strcmp(call, "poll")) { struct pollfd_ { int fd; short ev, rev; } p = {pfd[0], 1, 0}; r = syscall(SYS_poll, &p, 1, ms); }
+			else if (!strcmp(call, "nanosleep")) r = nanosleep(&ts, NULL);
+			else { say("unknown call %s", call); return 2; }
+			int e = r < 0 ? errno : 0;
+			say("%s %ld r=%ld errno=%d ms=%.1f", call, i, r, e, (now() - t0) * 1000);
+		}
+	}
+	stress_modes(argc, argv, mode);
 	if (!strcmp(mode, "pause")) {
 		ready();
 		for (;;) pause();

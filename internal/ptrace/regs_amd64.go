@@ -1,0 +1,49 @@
+package ptrace
+
+import "golang.org/x/sys/unix"
+
+// Regs is the register set the engine reads and writes to restart a
+// system call (S21).
+type Regs struct{ r unix.PtraceRegs }
+
+// GetRegs reads the tracee's registers.
+func GetRegs(tid int, r *Regs) error { return unix.PtraceGetRegs(tid, &r.r) }
+
+// SetRegs writes the tracee's registers.
+func SetRegs(tid int, r *Regs) error { return unix.PtraceSetRegs(tid, &r.r) }
+
+// Nr is the number of the system call the task is in or returned from
+// (orig_rax), or -1 outside one.
+func (r *Regs) Nr() int64 { return int64(r.r.Orig_rax) }
+
+// Ret is the return-value register.
+func (r *Regs) Ret() int64 { return int64(r.r.Rax) }
+
+// SetRet sets the return-value register.
+func (r *Regs) SetRet(v int64) { r.r.Rax = uint64(v) }
+
+// SP is the stack pointer.
+func (r *Regs) SP() uint64 { return r.r.Rsp }
+
+// Arg returns argument i (0-5) of the system call; compat says the task
+// made it through the i386 ABI (ebx, ecx, edx, esi, edi, ebp).
+func (r *Regs) Arg(i int, compat bool) uint64 { return *r.argp(i, compat) }
+
+// SetArg sets argument i.
+func (r *Regs) SetArg(i int, compat bool, v uint64) { *r.argp(i, compat) = v }
+
+func (r *Regs) argp(i int, compat bool) *uint64 {
+	if compat {
+		return [...]*uint64{&r.r.Rbx, &r.r.Rcx, &r.r.Rdx, &r.r.Rsi, &r.r.Rdi, &r.r.Rbp}[i]
+	}
+	return [...]*uint64{&r.r.Rdi, &r.r.Rsi, &r.r.Rdx, &r.r.R10, &r.r.R8, &r.r.R9}[i]
+}
+
+// Rewind makes the task execute its system call again when it resumes,
+// as the kernel does for -ERESTARTNOINTR (arch/x86/kernel/signal.c):
+// rax = orig_rax, rip back over the 2-byte syscall (or int $0x80)
+// instruction. arg0 is unused on x86 (its argument registers survive).
+func (r *Regs) Rewind(arg0 uint64) {
+	r.r.Rax = r.r.Orig_rax
+	r.r.Rip -= 2
+}

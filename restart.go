@@ -1,0 +1,412 @@
+package seize
+
+import (
+	"encoding/binary"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/seize-dev/seize/internal/ptrace"
+	"github.com/seize-dev/seize/sysabi"
+	"golang.org/x/sys/unix"
+)
+
+// S21: interrupts that stop only in user space.
+//
+// PTRACE_INTERRUPT (and so attach and Detach, which interrupt) wakes a task
+// blocked in a system call. Most calls then restart transparently
+// (-ERESTART*), but some return -EINTR to the program: epoll_wait,
+// epoll_pwait(2), rt_sigtimedwait, semtimedop, and receives on a socket
+// with SO_RCVTIMEO, the calls signal(7) lists as failing with EINTR after
+// a stop. Tracing causes the same for signals the program ignores: the
+// kernel queues them for a tracee (sig_ignored() keeps them for the
+// tracer) and they wake its calls, where untraced they are dropped.
+//
+// At the stop that follows such an -EINTR, when no signal is pending that
+// would have interrupted the call untraced, the engine rewinds the call,
+// as the kernel does for -ERESTARTNOINTR, so that the program never sees
+// the EINTR. Where the call has a relative timeout the engine shortens
+// it by the time already spent, so that the call returns no earlier than
+// untraced and at most a millisecond or so later; the changed argument
+// register is put back when the restarted call returns.
+//
+// EINTR after a real job-control stop is kept: untraced programs see it
+// too (signal(7)).
+
+// timeoutArg says where a call keeps its relative timeout and what it
+// returns when the timeout has run out.
+type timeoutArg struct {
+	arg      int
+	timespec bool  // a struct timespec pointer, else an int of ms
+	expired  int64 // the return value at expiry
+}
+
+var timeoutArgs = map[string]timeoutArg{
+	"epoll_wait":      {arg: 3},
+	"epoll_pwait":     {arg: 3},
+	"epoll_pwait2":    {arg: 3, timespec: true},
+	"rt_sigtimedwait": {arg: 2, timespec: true, expired: -int64(syscall.EAGAIN)},
+	"semtimedop":      {arg: 3, timespec: true, expired: -int64(syscall.EAGAIN)},
+}
+
+// margin is how much the elapsed time is rounded down by: the engine
+// measures from the entry stop, a little before the call really starts.
+const margin = 200 * time.Microsecond
+
+const eintr = -int64(syscall.EINTR)
+
+// interrupt sends PTRACE_INTERRUPT. For a task asleep (state, from
+// /proc/TID/stat; 0 to read it), it first notes when the task went to
+// sleep: the interrupt wakes it, after which the scheduler's record no
+// longer tells (elapsedInCall).
+func (tr *Tracer) interrupt(t *Task, state byte) error {
+	if !tr.opts.KeepEINTR && t.entryNs == 0 && !t.restartedCall {
+		// The call's start is unknown (attached, or not stopping at
+		// calls). A call this tracer restarted keeps the estimate made
+		// for the original one: its timeout is shortened from there.
+		if state == 0 {
+			state, _, _, _ = procStat(t.tid)
+		}
+		t.callStart = 0
+		if state == 'S' {
+			t.callStart = sleptAt(t.tid)
+		}
+	}
+	t.interrupting = true
+	return tr.k.Interrupt(t.tid)
+}
+
+// sleptAt estimates, on the monotonicNs clock, when a sleeping task went
+// to sleep, from the scheduler's se.exec_start (set when it was dequeued)
+// against the tracer thread's own. Both must come from one CPU's clock:
+// rq clock_task leaves out that CPU's irq and steal time, so clocks of
+// different CPUs drift apart. The tracer thread moves for a moment to the
+// CPU the task last ran on (its own affinity only: the tracee sees
+// nothing). Its own exec_start lags by at most a tick, so the estimate
+// errs towards a later return, never an earlier one. 0 when unknown
+// (no /proc/TID/sched without CONFIG_SCHED_DEBUG).
+func sleptAt(tid int) int64 {
+	cpu := lastCPU(tid)
+	if cpu < 0 {
+		return 0
+	}
+	var old, one unix.CPUSet
+	if unix.SchedGetaffinity(0, &old) != nil {
+		return 0
+	}
+	one.Set(cpu)
+	if unix.SchedSetaffinity(0, &one) != nil {
+		return 0
+	}
+	theirs, ok1 := schedExecStart("/proc/" + strconv.Itoa(tid) + "/sched")
+	ours, ok2 := schedExecStart("/proc/thread-self/sched")
+	now := monotonicNs()
+	unix.SchedSetaffinity(0, &old)
+	if !ok1 || !ok2 || lastCPU(tid) != cpu {
+		return 0
+	}
+	ago := ours - theirs
+	if ago < 0 {
+		ago = 0
+	}
+	return now - int64(ago)
+}
+
+// lastCPU is the CPU the task last ran on (field 39 of /proc/TID/stat).
+func lastCPU(tid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 37 {
+		return -1
+	}
+	cpu, err := strconv.Atoi(f[36])
+	if err != nil {
+		return -1
+	}
+	return cpu
+}
+
+// restartKind is what restartSyscall did.
+type restartKind uint8
+
+const (
+	notRestarted restartKind = iota
+	restarted                // rewound: the call runs again
+	expired                  // the timeout had run out: the call returns its expiry value
+)
+
+// restartSyscall rewinds the task's interrupted call if its -EINTR is the
+// tracer's doing. sig is the signal being delivered at this stop, or 0.
+// At a Detach the shortened timeout argument cannot be put back when the
+// call returns: the register keeps the remaining time (C library wrappers
+// do not read argument registers back; the ABI lets the callee clobber
+// them).
+func (tr *Tracer) restartSyscall(t *Task, arch uint32, sig int) restartKind {
+	if tr.opts.KeepEINTR {
+		return notRestarted
+	}
+	var regs ptrace.Regs
+	if tr.k.GetRegs(t.tid, &regs) != nil {
+		return notRestarted
+	}
+	nr := regs.Nr()
+	if nr < 0 || regs.Ret() != eintr || !tracingEINTR(t.tid, sig) {
+		return notRestarted
+	}
+	compat := sysabi.Arch(arch) == sysabi.ArchI386
+	arg0 := t.args[0]
+	if !t.inSyscall || t.nr != uint64(nr) {
+		// The entry was not seen: the kernel keeps the first argument
+		// (orig_x0 on arm64) and shows it in /proc/TID/syscall.
+		arg0 = syscallArg0(t.tid)
+		t.args = [6]uint64{arg0}
+	}
+	name := sysabi.SyscallName(sysabi.Arch(arch), uint64(nr))
+	el, known := tr.elapsedInCall(t)
+	kind := notRestarted
+	var spec timeoutArg
+	switch {
+	case !known || compat:
+	case name == "read" || name == "recvfrom" || name == "recvmsg":
+		// -EINTR from a receive means SO_RCVTIMEO is set (sock_intr_errno).
+		spec = timeoutArg{expired: -int64(syscall.EAGAIN)}
+		kind = tr.shortenSockTimeout(t, int(int32(arg0)), el)
+	default:
+		var ok bool
+		if spec, ok = timeoutArgs[name]; ok {
+			kind = tr.shortenTimeout(t, &regs, spec, el)
+		}
+	}
+	if kind == expired {
+		regs.SetRet(spec.expired)
+		if tr.k.SetRegs(t.tid, &regs) != nil {
+			return notRestarted
+		}
+		return expired
+	}
+	regs.Rewind(arg0)
+	if tr.k.SetRegs(t.tid, &regs) != nil {
+		t.fix.active = false
+		return notRestarted
+	}
+	t.restarting = true
+	t.restartedCall = true
+	t.nr = uint64(nr)
+	t.inSyscall = true
+	// Stop at the call's exit: to put a changed argument back, and to
+	// know when the restarted call is over.
+	t.forceSyscall = true
+	return restarted
+}
+
+// shortenTimeout sets the timeout argument of the call to what is left
+// of it after el, remembering the original to put back.
+func (tr *Tracer) shortenTimeout(t *Task, regs *ptrace.Regs, spec timeoutArg, el time.Duration) restartKind {
+	el -= margin
+	if el < 0 {
+		el = 0
+	}
+	fix := t.fix
+	if !fix.active {
+		// The first restart of this call: note what the program asked.
+		fix = argFix{active: true, arg: spec.arg, val: regs.Arg(spec.arg, false)}
+		switch {
+		case !spec.timespec:
+			ms := int32(fix.val)
+			if ms <= 0 {
+				return notRestarted // infinite, or did not block
+			}
+			fix.timeout = time.Duration(ms) * time.Millisecond
+		case fix.val == 0:
+			return notRestarted // no timeout
+		default:
+			var ts [16]byte
+			if n, _ := t.ReadMemory(fix.val, ts[:]); n != len(ts) {
+				return notRestarted
+			}
+			fix.timeout = time.Duration(int64(binary.LittleEndian.Uint64(ts[:8])))*time.Second + time.Duration(int64(binary.LittleEndian.Uint64(ts[8:])))
+		}
+	}
+	left := fix.timeout - el
+	if left <= 0 {
+		return expired
+	}
+	if !spec.timespec {
+		// Round up: the call must not return early.
+		regs.SetArg(spec.arg, false, uint64((left+time.Millisecond-1)/time.Millisecond))
+		t.fix = fix
+		return restarted
+	}
+	var ts [16]byte
+	binary.LittleEndian.PutUint64(ts[:8], uint64(left/time.Second))
+	binary.LittleEndian.PutUint64(ts[8:], uint64(left%time.Second))
+	// A scratch timespec below the stack's red zone, where a signal frame
+	// could go too: the kernel copies it in when the call starts.
+	scratch := (regs.SP() - 1024) &^ 15
+	if ptrace.WriteMemory(t.tid, scratch, ts[:]) != nil {
+		return notRestarted
+	}
+	regs.SetArg(spec.arg, false, scratch)
+	t.fix = fix
+	return restarted
+}
+
+// shortenSockTimeout sets the socket's SO_RCVTIMEO to what is left after
+// el, through a duplicate of the tracee's descriptor. The kernel reads the
+// timeout once, when the receive starts (sock_rcvtimeo), so restoreSock
+// puts the original back as soon as the restarted call is asleep.
+func (tr *Tracer) shortenSockTimeout(t *Task, fd int, el time.Duration) restartKind {
+	pidfd, err := unix.PidfdOpen(t.pid, 0)
+	if err != nil {
+		return notRestarted
+	}
+	dup, err := unix.PidfdGetfd(pidfd, fd, 0)
+	unix.Close(pidfd)
+	if err != nil {
+		return notRestarted
+	}
+	tv, err := unix.GetsockoptTimeval(dup, unix.SOL_SOCKET, unix.SO_RCVTIMEO)
+	if err != nil || (tv.Sec == 0 && tv.Usec == 0) {
+		unix.Close(dup)
+		return notRestarted
+	}
+	el -= margin
+	if el < 0 {
+		el = 0
+	}
+	left := time.Duration(tv.Sec)*time.Second + time.Duration(tv.Usec)*time.Microsecond - el
+	if left <= 0 {
+		unix.Close(dup)
+		return expired
+	}
+	ntv := unix.NsecToTimeval(int64(left))
+	if ntv.Sec == 0 && ntv.Usec == 0 {
+		ntv.Usec = 1
+	}
+	if unix.SetsockoptTimeval(dup, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &ntv) != nil {
+		unix.Close(dup)
+		return notRestarted
+	}
+	t.sock.fd = dup
+	*(*unix.Timeval)(unsafe.Pointer(&t.sock.orig)) = *tv
+	return restarted
+}
+
+// restoreSock puts a shortened SO_RCVTIMEO back once the task, restarted
+// or detached, is asleep in its receive again (bounded: 20ms).
+func restoreSock(t *Task) {
+	if t.sock.fd <= 0 {
+		return
+	}
+	for i := 0; i < 200; i++ {
+		if st, _, _, err := procStat(t.tid); err != nil || st != 'R' {
+			break
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	unix.SetsockoptTimeval(t.sock.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, (*unix.Timeval)(unsafe.Pointer(&t.sock.orig)))
+	unix.Close(t.sock.fd)
+	t.sock.fd = 0
+}
+
+// restoreArg puts back an argument changed by shortenTimeout, at the exit
+// stop of the restarted call.
+func (tr *Tracer) restoreArg(t *Task) {
+	t.restartedCall = false
+	t.forceSyscall = false
+	if !t.fix.active {
+		return
+	}
+	t.fix.active = false
+	var regs ptrace.Regs
+	if tr.k.GetRegs(t.tid, &regs) == nil {
+		regs.SetArg(t.fix.arg, false, t.fix.val)
+		tr.k.SetRegs(t.tid, &regs)
+	}
+}
+
+// elapsedInCall is how long the task has been in its current call: from
+// its entry stop when the engine saw it, else from when it went to sleep
+// as noted before the interrupt (sleptAt). Unknown otherwise (a kernel
+// without /proc/TID/sched): the restarted call then waits its whole
+// timeout again.
+func (tr *Tracer) elapsedInCall(t *Task) (time.Duration, bool) {
+	switch {
+	case t.entryNs != 0:
+		return time.Duration(monotonicNs() - t.entryNs), true
+	case t.callStart != 0:
+		return time.Duration(monotonicNs() - t.callStart), true
+	}
+	return 0, false
+}
+
+func schedExecStart(path string) (time.Duration, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "se.exec_start" {
+			ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return 0, false
+			}
+			return time.Duration(ms * float64(time.Millisecond)), true
+		}
+	}
+	return 0, false
+}
+
+var monoStart = time.Now()
+
+// monotonicNs is a monotonic clock in ns (never 0).
+func monotonicNs() int64 { return int64(time.Since(monoStart)) + 1 }
+
+// syscallArg0 reads the first argument of the task's current call from
+// /proc/TID/syscall (the kernel's orig_x0 on arm64), or 0.
+func syscallArg0(tid int) uint64 {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/syscall")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	v, _ := strconv.ParseUint(strings.TrimPrefix(f[1], "0x"), 16, 64)
+	return v
+}
+
+// defaultIgnored are the signals whose default action is to ignore them.
+const defaultIgnored = 1<<(syscall.SIGCHLD-1) | 1<<(syscall.SIGCONT-1) | 1<<(syscall.SIGURG-1) | 1<<(syscall.SIGWINCH-1)
+
+// tracingEINTR reports whether an -EINTR of the task is the tracer's
+// doing: no unblocked signal is pending (besides sig, being delivered at
+// this stop) that the program does not ignore. An untraced task is
+// interrupted only by those.
+func tracingEINTR(tid int, sig int) bool {
+	st, err := procStatus(tid)
+	if err != nil {
+		return false
+	}
+	mask := func(k string) uint64 {
+		v, _ := strconv.ParseUint(st[k], 16, 64)
+		return v
+	}
+	pending := (mask("SigPnd") | mask("ShdPnd")) &^ mask("SigBlk")
+	if sig > 0 && sig <= 64 {
+		pending |= 1 << (sig - 1)
+	}
+	ignored := mask("SigIgn") | (defaultIgnored &^ mask("SigCgt"))
+	return pending&^ignored == 0
+}
