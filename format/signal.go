@@ -27,29 +27,42 @@ const (
 	siTkill  = -6
 )
 
-// SigInfo formats a siginfo in strace's braces:
-// {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}.
-func SigInfo(si *ptrace.SigInfo) string {
-	var b strings.Builder
+// sigField is one field of a siginfo as strace prints it: a name
+// ("SIGCHLD", "CLD_EXITED", "x86_64"), a number, or an address (hex, or
+// NULL when zero).
+type sigField struct {
+	key   string
+	sym   string
+	num   int64
+	kind  uint8
+	plain bool // an address printed as %#lx even when zero (no NULL)
+}
+
+const (
+	fieldNum uint8 = iota
+	fieldSym
+	fieldAddr
+)
+
+// sigFields lists the fields strace prints for si, in its order.
+func sigFields(si *ptrace.SigInfo, emit func(sigField)) {
 	sig := syscall.Signal(si.Signo)
-	b.WriteString("{si_signo=")
-	b.WriteString(SignalName(sig))
-	b.WriteString(", si_code=")
+	sym := func(key, s string) { emit(sigField{key: key, sym: s, kind: fieldSym}) }
+	num := func(key string, v int64) { emit(sigField{key: key, num: v, kind: fieldNum}) }
+	addr := func(key string, v uint64) { emit(sigField{key: key, num: int64(v), kind: fieldAddr}) }
+	sym("si_signo", SignalName(sig))
 	code := int(si.Code)
 	if n := sysabi.SigCodeName(int(si.Signo), code); n != "" {
-		b.WriteString(n)
+		sym("si_code", n)
 	} else {
-		b.WriteString(strconv.Itoa(code))
+		num("si_code", int64(code))
 	}
 	if si.Errno != 0 {
-		b.WriteString(", si_errno=")
-		b.WriteString(strconv.Itoa(int(si.Errno)))
+		num("si_errno", int64(si.Errno))
 	}
 	pidUID := func() {
-		b.WriteString(", si_pid=")
-		b.WriteString(strconv.Itoa(int(si.Pid())))
-		b.WriteString(", si_uid=")
-		b.WriteString(strconv.FormatUint(uint64(si.UID()), 10))
+		num("si_pid", int64(si.Pid()))
+		num("si_uid", int64(si.UID()))
 	}
 	word := func(off int) uint64 {
 		var v uint64
@@ -58,50 +71,100 @@ func SigInfo(si *ptrace.SigInfo) string {
 		}
 		return v
 	}
+	value := func() {
+		v := si.Value()
+		num("si_int", int64(int32(v)))
+		emit(sigField{key: "si_ptr", num: int64(v), kind: fieldAddr, plain: true})
+	}
 	switch {
 	case code == siUser || code == siTkill:
 		pidUID()
 	case code == siQueue || code == siMesgq:
 		pidUID()
-		v := si.Value()
-		b.WriteString(", si_int=" + strconv.Itoa(int(int32(v))))
-		b.WriteString(", si_ptr=" + Hex(v))
+		value()
 	case code == siTimer:
-		b.WriteString(", si_timerid=" + strconv.Itoa(int(si.Pid())))
-		b.WriteString(", si_overrun=" + strconv.Itoa(int(int32(si.UID()))))
-		v := si.Value()
-		b.WriteString(", si_int=" + strconv.Itoa(int(int32(v))))
-		b.WriteString(", si_ptr=" + Hex(v))
+		num("si_timerid", int64(si.Pid()))
+		num("si_overrun", int64(int32(si.UID())))
+		value()
 	case code <= 0 || code == siKernel:
 		// Nothing more is defined.
 	case sig == syscall.SIGCHLD:
 		pidUID()
-		b.WriteString(", si_status=")
 		if code == 1 { // CLD_EXITED
-			b.WriteString(strconv.Itoa(int(si.Status())))
+			num("si_status", int64(si.Status()))
 		} else {
-			b.WriteString(SignalName(syscall.Signal(si.Status())))
+			sym("si_status", SignalName(syscall.Signal(si.Status())))
 		}
-		b.WriteString(", si_utime=" + strconv.FormatInt(int64(word(16)), 10))
-		b.WriteString(", si_stime=" + strconv.FormatInt(int64(word(24)), 10))
+		num("si_utime", int64(word(16)))
+		num("si_stime", int64(word(24)))
 	case sig == syscall.SIGSEGV || sig == syscall.SIGBUS || sig == syscall.SIGILL ||
 		sig == syscall.SIGFPE || sig == syscall.SIGTRAP:
-		b.WriteString(", si_addr=")
-		if a := si.Addr(); a == 0 {
-			b.WriteString("NULL")
-		} else {
-			b.WriteString(Hex(a))
-		}
+		addr("si_addr", si.Addr())
 	case sig == syscall.SIGIO:
-		b.WriteString(", si_band=" + strconv.FormatInt(int64(word(0)), 10))
-		b.WriteString(", si_fd=" + strconv.Itoa(int(int32(word(8)))))
+		num("si_band", int64(word(0)))
+		num("si_fd", int64(int32(word(8))))
 	case sig == syscall.SIGSYS:
-		b.WriteString(", si_call_addr=" + Hex(word(0)))
-		b.WriteString(", si_syscall=" + strconv.Itoa(int(int32(word(8)))))
-		b.WriteString(", si_arch=" + sysabi.Arch(uint32(word(8)>>32)).String())
+		emit(sigField{key: "si_call_addr", num: int64(word(0)), kind: fieldAddr, plain: true})
+		num("si_syscall", int64(int32(word(8))))
+		sym("si_arch", sysabi.Arch(uint32(word(8)>>32)).String())
 	}
+}
+
+// SigInfo formats a siginfo in strace's braces:
+// {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, ...}.
+func SigInfo(si *ptrace.SigInfo) string {
+	var b strings.Builder
+	b.WriteString("{")
+	first := true
+	sigFields(si, func(f sigField) {
+		if !first {
+			b.WriteString(", ")
+		}
+		first = false
+		b.WriteString(f.key)
+		b.WriteString("=")
+		switch f.kind {
+		case fieldSym:
+			b.WriteString(f.sym)
+		case fieldNum:
+			b.WriteString(strconv.FormatInt(f.num, 10))
+		case fieldAddr:
+			// si_addr prints NULL for zero; si_ptr and si_call_addr %#lx.
+			if f.num == 0 && !f.plain {
+				b.WriteString("NULL")
+			} else {
+				b.WriteString(Hex(uint64(f.num)))
+			}
+		}
+	})
 	b.WriteString("}")
 	return b.String()
+}
+
+// appendSigInfoJSON appends si as a JSON object: names as strings,
+// numbers as numbers, addresses as "0x..." strings.
+func appendSigInfoJSON(dst []byte, si *ptrace.SigInfo) []byte {
+	dst = append(dst, '{')
+	first := true
+	sigFields(si, func(f sigField) {
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = appendJSONString(dst, f.key)
+		dst = append(dst, ':')
+		switch f.kind {
+		case fieldSym:
+			dst = appendJSONString(dst, f.sym)
+		case fieldNum:
+			dst = strconv.AppendInt(dst, f.num, 10)
+		case fieldAddr:
+			dst = append(dst, '"')
+			dst = AppendHex(dst, uint64(f.num))
+			dst = append(dst, '"')
+		}
+	})
+	return append(dst, '}')
 }
 
 // SignalLine is strace's "--- SIGINT {...} ---".

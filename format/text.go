@@ -1,18 +1,40 @@
-// Package format writes trace events as text in strace's shapes.
+// Package format writes trace events: as text in strace's shapes (Text),
+// as JSON Lines with a versioned schema (JSON), as a Chrome/Perfetto
+// Trace Event file (Perfetto), and as strace's -c summary table
+// (Summary).
+//
+// The writers hold no locks: the tracer calls them from its one thread.
+// They buffer their output; callers flush at idle and at exit. Every byte
+// that came from a tracee reaches them already escaped by package decode,
+// or is escaped here: the output is printable ASCII plus newlines.
 package format
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"strconv"
-	"syscall"
+	"time"
 
 	"github.com/seize-dev/seize/sysabi"
 )
 
 // column is where strace aligns " = " (its -a default).
 const column = 40
+
+// TimeFormat selects strace's absolute timestamps (-t, -tt, -ttt).
+type TimeFormat uint8
+
+// Absolute timestamp formats.
+const (
+	// TimeNone prints no absolute time.
+	TimeNone TimeFormat = iota
+	// TimeSeconds is -t: "HH:MM:SS " in local time.
+	TimeSeconds
+	// TimeMicros is -tt: "HH:MM:SS.uuuuuu ".
+	TimeMicros
+	// TimeUnix is -ttt: "SECONDS.uuuuuu " since the Unix epoch.
+	TimeUnix
+)
 
 // Text writes strace-style lines. It is not safe for concurrent use; the
 // tracer calls it from its one thread.
@@ -23,11 +45,20 @@ type Text struct {
 	ToFile bool
 	// Prefix forces pid prefixes even with one task (strace -f -o FILE).
 	Prefix bool
+	// Time adds absolute timestamps (-t, -tt, -ttt).
+	Time TimeFormat
+	// Relative adds the time since the previous line (-r); with Time it
+	// prints as "(+     0.000123) " after the absolute time, as strace does.
+	Relative bool
+	// Durations appends the time spent in each call, " <0.000123>" (-T).
+	Durations bool
 
 	tasks map[int]*taskLine
-	live  int // tasks known to the writer
-	cur   int // tid whose line is open (entry printed, no exit yet)
-	col   int // columns written on the open line
+	live  int       // tasks known to the writer
+	cur   int       // tid whose line is open (entry printed, no exit yet)
+	col   int       // columns written on the open line
+	last  time.Time // -r: the time of the previous line
+	num   [48]byte
 }
 
 type taskLine struct {
@@ -81,19 +112,92 @@ func (f *Text) write(s string) {
 	f.col += len(s)
 }
 
-func (f *Text) prefix(tid int) {
+func (f *Text) writeBytes(b []byte) {
+	f.w.Write(b)
+	f.col += len(b)
+}
+
+// prefix starts a line: pid prefix, then timestamps, as strace's
+// printleader.
+func (f *Text) prefix(at time.Time, tid int) {
 	f.col = 0
 	switch {
 	case f.ToFile && (f.Prefix || f.live > 1):
-		s := strconv.Itoa(tid)
-		f.write(s)
-		for i := len(s); i < 5; i++ {
-			f.write(" ")
+		b := strconv.AppendInt(f.num[:0], int64(tid), 10)
+		for len(b) < 5 {
+			b = append(b, ' ')
 		}
-		f.write(" ")
+		f.writeBytes(append(b, ' '))
 	case !f.ToFile && f.live > 1:
-		f.write(fmt.Sprintf("[pid %5d] ", tid))
+		b := append(f.num[:0], "[pid "...)
+		b = padLeft(b, int64(tid), 5)
+		f.writeBytes(append(b, "] "...))
 	}
+	if f.Time != TimeNone {
+		f.writeBytes(AppendTimestamp(f.num[:0], at, f.Time))
+		f.write(" ")
+	}
+	if f.Relative {
+		var d time.Duration
+		if !f.last.IsZero() {
+			d = max(at.Sub(f.last), 0)
+		}
+		f.last = at
+		b := f.num[:0]
+		if f.Time != TimeNone {
+			b = append(b, "(+"...)
+		}
+		b = padLeft(b, int64(d/time.Second), 6)
+		b = append(b, '.')
+		b = appendFrac(b, int64(d%time.Second/time.Microsecond), 6)
+		if f.Time != TimeNone {
+			b = append(b, ')')
+		}
+		f.writeBytes(append(b, ' '))
+	}
+}
+
+// AppendTimestamp appends t as -t, -tt or -ttt print it, without the
+// trailing space.
+func AppendTimestamp(dst []byte, t time.Time, tf TimeFormat) []byte {
+	switch tf {
+	case TimeUnix:
+		dst = strconv.AppendInt(dst, t.Unix(), 10)
+		dst = append(dst, '.')
+		return appendFrac(dst, int64(t.Nanosecond()/1000), 6)
+	case TimeSeconds, TimeMicros:
+		h, m, s := t.Clock()
+		dst = appendFrac(dst, int64(h), 2)
+		dst = append(dst, ':')
+		dst = appendFrac(dst, int64(m), 2)
+		dst = append(dst, ':')
+		dst = appendFrac(dst, int64(s), 2)
+		if tf == TimeMicros {
+			dst = append(dst, '.')
+			dst = appendFrac(dst, int64(t.Nanosecond()/1000), 6)
+		}
+	}
+	return dst
+}
+
+// padLeft appends v right-aligned in width columns (C's %*d).
+func padLeft(dst []byte, v int64, width int) []byte {
+	var tmp [24]byte
+	s := strconv.AppendInt(tmp[:0], v, 10)
+	for i := len(s); i < width; i++ {
+		dst = append(dst, ' ')
+	}
+	return append(dst, s...)
+}
+
+// appendFrac appends v zero-padded to width digits (C's %0*d).
+func appendFrac(dst []byte, v int64, width int) []byte {
+	var tmp [24]byte
+	s := strconv.AppendInt(tmp[:0], v, 10)
+	for i := len(s); i < width; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, s...)
 }
 
 // closeOpen ends any open line before an unrelated line.
@@ -104,59 +208,118 @@ func (f *Text) closeOpen() {
 	}
 }
 
-// SyscallEntry opens the line "name(args" for tid.
-func (f *Text) SyscallEntry(tid int, name string, args []string) {
+// SyscallEntry opens the line "name(args" for tid, at time at. args is
+// decode's entry text, which ends with ", " when more arguments come at
+// exit.
+func (f *Text) SyscallEntry(at time.Time, tid int, name string, args []byte) {
 	f.closeOpen()
-	f.prefix(tid)
+	f.prefix(at, tid)
 	f.write(name)
 	f.write("(")
-	for i, a := range args {
-		if i > 0 {
-			f.write(", ")
-		}
-		f.write(a)
-	}
+	f.writeBytes(args)
 	f.cur = tid
 	if t := f.tasks[tid]; t != nil {
 		t.name = name
 	}
 }
 
-// SyscallExit finishes tid's line with " = result", resuming it with
-// "<... name resumed>" if another line came in between.
-func (f *Text) SyscallExit(tid int, name string, result string) {
+// SyscallExit finishes tid's line with the exit's arguments, ") = result"
+// and, with Durations, " <dur>"; it resumes the line with
+// "<... name resumed>" if another line came in between. A negative dur is
+// unknown and not printed.
+func (f *Text) SyscallExit(at time.Time, tid int, name string, args []byte, result string, dur time.Duration) {
 	if f.cur != tid {
 		f.closeOpen()
-		f.prefix(tid)
+		f.prefix(at, tid)
 		f.write("<... ")
 		f.write(name)
 		f.write(" resumed>")
 	}
+	f.writeBytes(args)
+	f.finish(result, dur)
+	if t := f.tasks[tid]; t != nil {
+		t.name = ""
+	}
+}
+
+// SyscallLine writes a whole syscall line at once: strace's staged output
+// when -z, -Z or -e status= decide at exit whether a call is shown. at is
+// the time of the entry.
+func (f *Text) SyscallLine(at time.Time, tid int, name string, args []byte, result string, dur time.Duration) {
+	f.closeOpen()
+	f.prefix(at, tid)
+	f.write(name)
+	f.write("(")
+	f.writeBytes(args)
+	f.finish(result, dur)
+}
+
+func (f *Text) finish(result string, dur time.Duration) {
 	f.write(")")
 	f.pad()
 	f.write(" = ")
 	f.write(result)
+	if f.Durations && dur >= 0 {
+		b := append(f.num[:0], " <"...)
+		b = strconv.AppendInt(b, int64(dur/time.Second), 10)
+		b = append(b, '.')
+		b = appendFrac(b, int64(dur%time.Second/time.Microsecond), 6)
+		f.writeBytes(append(b, '>'))
+	}
 	f.write("\n")
 	f.cur = 0
 }
 
 // NoReturn finishes tid's open syscall line with " = ?" (exit_group,
-// execve that replaced the caller, a task killed in a call).
-func (f *Text) NoReturn(tid int) {
+// execve that replaced the caller, a task killed in a call). at is the
+// time for a resumed line's prefix.
+func (f *Text) NoReturn(at time.Time, tid int) {
 	t := f.tasks[tid]
 	if f.cur == tid {
 		f.write(")")
 		f.pad()
 		f.write(" = ?\n")
 		f.cur = 0
-		return
-	}
-	if t != nil && t.name != "" {
+	} else if t != nil && t.name != "" {
 		f.closeOpen()
-		f.prefix(tid)
-		f.write("<... " + t.name + " resumed>)")
+		f.prefix(at, tid)
+		f.write("<... ")
+		f.write(t.name)
+		f.write(" resumed>)")
 		f.pad()
 		f.write(" = ?\n")
+	}
+	if t != nil {
+		t.name = ""
+	}
+}
+
+// NoReturnLine writes a whole staged line for a call that never returned:
+// "name(args) = ?", or with detached "name(args <detached ...>".
+func (f *Text) NoReturnLine(at time.Time, tid int, name string, args []byte, detached bool) {
+	f.closeOpen()
+	f.prefix(at, tid)
+	f.write(name)
+	f.write("(")
+	f.writeBytes(args)
+	if detached {
+		f.write(" <detached ...>\n")
+		return
+	}
+	f.write(")")
+	f.pad()
+	f.write(" = ?\n")
+}
+
+// Detached ends tid's open line with " <detached ...>", as strace does
+// when it lets a task go in the middle of a call.
+func (f *Text) Detached(tid int) {
+	if f.cur == tid {
+		f.write(" <detached ...>\n")
+		f.cur = 0
+	}
+	if t := f.tasks[tid]; t != nil {
+		t.name = ""
 	}
 }
 
@@ -174,39 +337,44 @@ func (f *Text) pad() {
 }
 
 // Line writes a whole line for tid: "--- ... ---", "+++ ... +++".
-func (f *Text) Line(tid int, s string) {
+func (f *Text) Line(at time.Time, tid int, s string) {
 	f.closeOpen()
-	f.prefix(tid)
+	f.prefix(at, tid)
 	f.write(s)
 	f.write("\n")
 }
 
-// Result formats a syscall's return value as strace does: decimal, hex
-// for address-returning calls, "-1 ENAME (text)" for errors and
-// "? ERESTART..." for calls to be restarted.
-func Result(name string, ret int64, errno syscall.Errno) string {
+// Result formats a syscall's return value as strace does for a call it
+// does not decode (-e raw=): "0x..." in hexadecimal, "0" for zero, and
+// "-1 ENAME (text)" for errors, with the C library's text: the kernel's
+// internal ERESTART* codes are "Unknown error 512" there.
+func Result(ret int64, errno int) string {
 	if errno != 0 {
-		e := int(errno)
-		en := sysabi.ErrnoName(e)
+		en := sysabi.ErrnoName(errno)
 		if en == "" {
-			en = strconv.Itoa(e)
+			en = strconv.Itoa(errno)
 		}
-		if e >= 512 && e <= 516 {
-			return "? " + en + " (" + sysabi.ErrnoText(e) + ")"
+		text := sysabi.ErrnoText(errno)
+		if errno >= 512 && errno <= 530 {
+			text = "Unknown error " + strconv.Itoa(errno)
 		}
-		return "-1 " + en + " (" + sysabi.ErrnoText(e) + ")"
+		return "-1 " + en + " (" + text + ")"
 	}
-	switch name {
-	case "mmap", "mmap2", "mremap", "brk", "shmat", "sbrk":
-		return "0x" + strconv.FormatUint(uint64(ret), 16)
-	}
-	return strconv.FormatInt(ret, 10)
+	return Hex(uint64(ret))
 }
 
-// Hex formats a raw argument.
+// Hex formats a raw value as strace's %#lx: "0" or "0x...".
 func Hex(v uint64) string {
 	if v == 0 {
 		return "0"
 	}
 	return "0x" + strconv.FormatUint(v, 16)
+}
+
+// AppendHex appends v as Hex does.
+func AppendHex(dst []byte, v uint64) []byte {
+	if v == 0 {
+		return append(dst, '0')
+	}
+	return strconv.AppendUint(append(dst, "0x"...), v, 16)
 }

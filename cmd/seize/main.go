@@ -24,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/seize-dev/seize"
+	"github.com/seize-dev/seize/filter"
 	"golang.org/x/sys/unix"
 )
 
@@ -56,18 +57,35 @@ func fatalf(format string, a ...any) int {
 
 func cliMain(args []string) int {
 	c, err := parseArgs(args)
-	if err != nil {
+	var pe *filter.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return fatalf("%v", err) // already says what to do
+	case err != nil:
 		return fatalf("%v (see seize --help)", err)
 	}
 	if c.help {
-		fmt.Print(usageText)
+		io.WriteString(os.Stdout, usageText)
 		return 0
 	}
+	for _, w := range c.warnings {
+		fmt.Fprintf(os.Stderr, "seize: %s\n", w)
+	}
 	var outFile *os.File
-	if c.output != "" {
-		outFile, err = os.OpenFile(c.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	name := c.output
+	if c.separate {
+		// -ff: FILE.PID per task. In launch mode this process becomes
+		// the program, so its file can be opened (and fail) now; with -p
+		// the tracer opens every file.
+		name = ""
+		if len(c.pids) == 0 {
+			name = c.output + "." + strconv.Itoa(os.Getpid())
+		}
+	}
+	if name != "" {
+		outFile, err = os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 		if err != nil {
-			return fatalf("cannot write the trace to %s: %v", c.output, unwrapPath(err))
+			return fatalf("cannot write the trace to %s: %v", name, unwrapPath(err))
 		}
 	}
 	if len(c.pids) > 0 {
@@ -183,11 +201,14 @@ func traceMain() int {
 	out, toFile := os.Stderr, false
 	if os.Getenv(outEnv) == "1" {
 		out, toFile = os.NewFile(4, "output"), true
+		if c.separate {
+			launchFile = out
+		}
 	}
 	signal.Ignore(syscall.SIGPIPE)
 	p := newPrinter(out, toFile, c)
 	p.gate = &gate{pid: target, tids: map[int]bool{}, quiet: map[int]bool{}}
-	p.quiet = true // no "attached" chatter about the launcher
+	p.setQuiet(true) // no "attached" chatter about the launcher
 	tr, err := seize.NewTracer(&seize.Options{Handler: p.handle, Syscalls: true, FollowForks: c.follow, Idle: p.flush})
 	if err != nil {
 		fmt.Fprintf(ready, "%v", err)
@@ -197,7 +218,7 @@ func traceMain() int {
 		fmt.Fprintf(ready, "%s", describe(err))
 		return 1
 	}
-	p.quiet = c.quiet
+	p.setQuiet(false)
 	ready.WriteString("ok")
 	ready.Close()
 	sigs := make(chan os.Signal, 1)
@@ -212,7 +233,7 @@ func traceMain() int {
 		tr.DetachAll()
 	}()
 	tr.Wait()
-	p.flush()
+	p.finish()
 	tr.Close()
 	if p.err != nil {
 		return 1
@@ -237,7 +258,10 @@ func attachMain(c *config, outFile *os.File) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	attached := 0
 	for _, pid := range c.pids {
-		if err := tr.Attach(pid); err != nil {
+		p.attaching.Store(true)
+		err := tr.Attach(pid)
+		p.attaching.Store(false)
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "seize: %s\n", describe(err))
 			continue
 		}
@@ -263,7 +287,7 @@ func attachMain(c *config, outFile *os.File) int {
 		tr.DetachAll()
 	}()
 	tr.Wait()
-	p.flush()
+	p.finish()
 	tr.Close()
 	if p.err != nil {
 		return fatalf("writing the trace: %v", p.err)
