@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -83,6 +84,7 @@ type reaped struct {
 // thread is blocked in PTRACE_SEIZE (see above).
 type attachGuard struct {
 	tgid    int
+	tracer  int          // the tracer thread
 	since   atomic.Int64 // when the current seize began (nowNs), 0 if none
 	blocked atomic.Bool  // some seize took longer than guardAfter
 	stop    chan struct{}
@@ -92,8 +94,8 @@ type attachGuard struct {
 	reaped []reaped
 }
 
-func startGuard(tgid int) *attachGuard {
-	g := &attachGuard{tgid: tgid, stop: make(chan struct{}), done: make(chan struct{})}
+func startGuard(tgid, tracer int) *attachGuard {
+	g := &attachGuard{tgid: tgid, tracer: tracer, stop: make(chan struct{}), done: make(chan struct{})}
 	go g.run()
 	return g
 }
@@ -129,6 +131,11 @@ func (g *attachGuard) reap() {
 		if st, _, _, err := procStatIn(g.tgid, tid); err != nil || st != 'Z' {
 			continue
 		}
+		// Only this tracer's own tracees (wait4 would reap those of any
+		// thread of this process).
+		if tracer, _ := threadTracer(g.tgid, tid); tracer != g.tracer {
+			continue
+		}
 		var ws unix.WaitStatus
 		if p, err := unix.Wait4(tid, &ws, unix.WNOHANG|unix.WALL, nil); err == nil && p == tid {
 			g.reaped = append(g.reaped, reaped{tid, ptrace.Status(ws)})
@@ -143,7 +150,7 @@ func (g *attachGuard) end() []reaped {
 	return g.reaped
 }
 
-// seize is PTRACE_SEIZE with the guard watching. Attach's tasks are
+// guardedSeize is PTRACE_SEIZE with the guard watching. Attach's tasks are
 // seized without PTRACE_O_TRACEEXIT (see above).
 func (tr *Tracer) guardedSeize(g *attachGuard, tid int) error {
 	g.since.Store(nowNs())
@@ -154,10 +161,15 @@ func (tr *Tracer) guardedSeize(g *attachGuard, tid int) error {
 
 // attachment is one process being attached.
 type attachment struct {
-	tr     *Tracer
-	pid    int // as given
-	tgid   int
-	start  uint64 // the leader's start time when checked: the identity
+	tr   *Tracer
+	pid  int // as given
+	tgid int
+	// The process's identity (S5): a pidfd, which refers to that process
+	// and no other, and the leader's start time, for kernels without
+	// pidfd_open (the start time counts clock ticks, so a pid reused
+	// within the same tick goes unnoticed there).
+	pidfd  int
+	start  uint64
 	seen   map[int]bool
 	seized []*Task
 	// ours: some thread was already traced by this tracer (attached
@@ -179,13 +191,18 @@ func (a *attachment) fail(err error) error { return &AttachError{Pid: a.pid, Err
 func (tr *Tracer) seizeProcess(pid, tgid int) error {
 	a := &attachment{tr: tr, pid: pid, tgid: tgid, seen: make(map[int]bool), retried: make(map[int]bool)}
 	var serr error
+	if a.pidfd, serr = unix.PidfdOpen(tgid, 0); serr != nil {
+		a.pidfd = -1
+	} else {
+		defer unix.Close(a.pidfd)
+	}
 	if _, _, a.start, serr = procStat(tgid); serr != nil {
 		return a.fail(ErrNoSuchProcess)
 	}
 	if attachHook != nil {
 		attachHook("checked", tgid, 0)
 	}
-	g := startGuard(tgid)
+	g := startGuard(tgid, int(tr.tid.Load()))
 	var err error
 	for round := 0; ; round++ {
 		if err = a.seizeAll(g); err != nil {
@@ -359,7 +376,7 @@ func (a *attachment) seized1(tid int) (bool, error) {
 		return true, nil
 	}
 	if !a.verified {
-		if _, _, s, err := procStat(a.tgid); err != nil || s != a.start {
+		if !a.sameProcess() {
 			// The process looked at is gone and its pid reused (no thread
 			// of it was traced to pin the pid): not ours to trace.
 			tr.letGo(tid, a.tgid)
@@ -372,6 +389,16 @@ func (a *attachment) seized1(tid int) (bool, error) {
 	tr.interrupt(t, state)
 	a.seized = append(a.seized, t)
 	return true, nil
+}
+
+// sameProcess reports whether the process first looked at still lives,
+// so that pid tgid still names it.
+func (a *attachment) sameProcess() bool {
+	if a.pidfd >= 0 {
+		return !errors.Is(unix.PidfdSendSignal(a.pidfd, 0, nil, 0), syscall.ESRCH)
+	}
+	_, _, s, err := procStat(a.tgid)
+	return err == nil && s == a.start
 }
 
 // letGo lets go of a task seized by mistake: it is interrupted and
@@ -529,6 +556,20 @@ func (tr *Tracer) fixOptions(tid int, st ptrace.Status) {
 			}
 		}
 	}
+}
+
+// threadTracer is the TracerPid of thread tid of process tgid.
+func threadTracer(tgid, tid int) (int, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tgid) + "/task/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return 0, err
+	}
+	_, rest, ok := strings.Cut(string(b), "\nTracerPid:")
+	if !ok {
+		return 0, fmt.Errorf("no TracerPid in /proc/%d/task/%d/status", tgid, tid)
+	}
+	v, _, _ := strings.Cut(rest, "\n")
+	return strconv.Atoi(strings.TrimSpace(v))
 }
 
 // procStatIn is procStat for a thread of process tgid: it fails if tid

@@ -63,13 +63,18 @@ const eintr = -int64(syscall.EINTR)
 // sleep: the interrupt wakes it, after which the scheduler's record no
 // longer tells (elapsedInCall).
 func (tr *Tracer) interrupt(t *Task, state byte) error {
+	if state == 0 && !tr.opts.KeepEINTR {
+		state, _, _, _ = procStat(t.tid)
+	}
+	// A task already in a ptrace stop that the tracer has not collected
+	// answers with that stop and traps again later (a late EVENT_STOP);
+	// meanwhile the pending trap can wake a call with EINTR. A release
+	// waits for that trap (releaseDone).
+	t.lateTrap = state == 't'
 	if !tr.opts.KeepEINTR && t.entryNs == 0 && !t.restartedCall {
 		// The call's start is unknown (attached, or not stopping at
 		// calls). A call this tracer restarted keeps the estimate made
 		// for the original one: its timeout is shortened from there.
-		if state == 0 {
-			state, _, _, _ = procStat(t.tid)
-		}
 		t.callStart = 0
 		if state == 'S' {
 			t.callStart = sleptAt(t.tid)
@@ -115,9 +120,12 @@ func sleptAt(tid int) int64 {
 	return now - int64(ago)
 }
 
-// lastCPU is the CPU the task last ran on (field 39 of /proc/TID/stat).
+// lastCPU is the CPU the task last ran on (field 39 of its stat). It reads
+// /proc/TID/task/TID/stat: /proc/TID/stat sums over the whole thread group
+// (see procStat), 640 µs instead of 17 µs in a process of 10,000 threads.
 func lastCPU(tid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/stat")
+	t := strconv.Itoa(tid)
+	b, err := os.ReadFile("/proc/" + t + "/task/" + t + "/stat")
 	if err != nil {
 		return -1
 	}

@@ -188,7 +188,13 @@ func TestS21TimeoutKept(t *testing.T) {
 				r.waitFor(t, next, 5*time.Second, "detached", kind(seize.EventDetached, p.Pid))
 				late := readReturns(t, p, call, timeout, 1)
 				t.Logf("%s: %.1fms late", name, late[0])
-				if late[0] > 25 {
+				// A socket's SO_RCVTIMEO counts in jiffies (4ms at HZ=250)
+				// and is put back once the call sleeps: allow more there.
+				bound := 25.0
+				if call == "read" || call == "recvfrom" || call == "recvmsg" {
+					bound = 60
+				}
+				if late[0] > bound {
 					t.Fatalf("%s returned %.1fms late; want a few ms", call, late[0])
 				}
 			})

@@ -200,10 +200,10 @@ func TestS22AttachExitingProcess(t *testing.T) {
 }
 
 // S22: a tracer interrupted mid-attach (here: DetachAll from another
-// goroutine while Attach of 3,000 threads runs) releases what it seized,
+// goroutine while Attach of 1,000 threads runs) releases what it seized,
 // and no thread is left traced or stopped.
 func TestS22DetachAllDuringAttach(t *testing.T) {
-	const threads = 3000
+	const threads = 1000
 	p := testprog.Start(t, "threads", strconv.Itoa(threads))
 	for i := 0; i < 3; i++ {
 		tr, _ := newTracer(t, seize.Options{Syscalls: true})
@@ -227,10 +227,11 @@ func TestS22DetachAllDuringAttach(t *testing.T) {
 		tr.Close()
 		t.Logf("round %d: release took %v", i, time.Since(t0))
 		for _, tid := range taskTids(p.Pid) {
-			if tp, st, _ := tracerOf(tid); tp != 0 || st != 'S' {
-				t.Fatalf("round %d: thread %d: TracerPid %d state %c", i, tid, tp, st)
+			if tp, st, _ := tracerOf(tid); tp != 0 || (st != 'S' && st != 'R') {
+				t.Fatalf("round %d: thread %d: TracerPid %d state %c, want untraced, asleep or running", i, tid, tp, st)
 			}
 		}
+		waitNoneIn(t, p.Pid, "tTR", 2*time.Second)
 	}
 }
 

@@ -64,6 +64,8 @@ func (tr *Tracer) start(path string, argv []string, attr *os.ProcAttr) (int, err
 			files[i] = f.Fd()
 		}
 	}
+	// The child would inherit the thread's co-location affinity.
+	tr.colo.release()
 	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{Dir: attr.Dir, Env: env, Files: files, Sys: sys})
 	runtime.KeepAlive(attr.Files)
 	if err != nil {

@@ -62,6 +62,7 @@ type Task struct {
 	stopEINTR     bool    // a job-control stop came during the call: its EINTR is genuine
 	forceSyscall  bool    // stop at the restarted call's exit to put fix back
 	restartedCall bool    // the current call was restarted by the engine
+	lateTrap      bool    // an interrupt sent at a stop will trap again
 	fix           argFix  // an argument changed by the restart
 }
 
@@ -194,8 +195,13 @@ func tgidOf(tid int) (int, error) {
 
 // procStat returns the state letter, flags and start time of
 // /proc/TID/stat (fields 3, 9 and 22).
+//
+// It reads /proc/TID/task/TID/stat, the thread's own record: /proc/TID/stat
+// describes the whole thread group (do_task_stat with whole set) and sums
+// over every thread, which makes attaching N threads cost N².
 func procStat(tid int) (st byte, flags uint64, start uint64, err error) {
-	return procStatPath("/proc/" + strconv.Itoa(tid) + "/stat")
+	t := strconv.Itoa(tid)
+	return procStatPath("/proc/" + t + "/task/" + t + "/stat")
 }
 
 // procStatPath is procStat for the stat file at path.

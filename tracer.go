@@ -43,6 +43,13 @@ type Options struct {
 	// program sees what the kernel does: EINTR from epoll_wait and the
 	// like.
 	KeepEINTR bool
+	// NoColocate keeps the tracer thread where the scheduler puts it, with
+	// its own policy. By default, while a single task stops at a high rate,
+	// the tracer thread pins itself to that task's CPU and runs as
+	// SCHED_IDLE so that the kernel keeps the two on one CPU, which makes
+	// a stop several times cheaper; the task's own affinity and policy are
+	// never touched (colocate.go).
+	NoColocate bool
 }
 
 const defaultSpin = 64
@@ -69,7 +76,9 @@ type Tracer struct {
 
 	tasks map[int]*Task // by tid; owned by the tracer thread
 	ev    Event
-	cur   *Task // the task whose stop is being handled
+	info  ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
+	colo  colo               // the thread's placement next to its tracee
+	cur   *Task              // the task whose stop is being handled
 	// early holds tids adopted at their first stop before the event of
 	// the clone that made them (S19), until that event comes: by then the
 	// task may be gone already and must not be created again.
@@ -109,6 +118,7 @@ func NewTracer(opts *Options) (*Tracer, error) {
 	if err := wake.Install(); err != nil {
 		return nil, err
 	}
+	setNoCldStop()
 	tr := &Tracer{
 		k:     realKernel{},
 		tasks: make(map[int]*Task),
@@ -128,6 +138,7 @@ func NewTracer(opts *Options) (*Tracer, error) {
 	case tr.opts.Spin > 0:
 		tr.spin = tr.opts.Spin
 	}
+	tr.colo.init(!tr.opts.NoColocate)
 	ready := make(chan struct{})
 	go tr.loop(ready, 0)
 	<-ready
@@ -262,6 +273,7 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 			break
 		}
 		if len(tr.tasks) == 0 {
+			tr.colo.release()
 			for _, w := range tr.waiters {
 				close(w)
 			}
@@ -280,6 +292,7 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 		}
 	}
 	tr.release = false
+	tr.colo.close()
 	tr.reapOrphans()
 	for _, w := range tr.waiters {
 		close(w)
@@ -328,6 +341,9 @@ const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 func (tr *Tracer) wait() (int, ptrace.Status, bool) {
 	for i := 0; i < tr.spin; i++ {
 		pid, st, err := tr.k.Poll(waitFlags)
+		if i == 0 {
+			tr.colo.polled(pid > 0)
+		}
 		if pid > 0 {
 			return pid, st, true
 		}
@@ -458,6 +474,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	if !st.Stopped() {
 		return
 	}
+	tr.colo.stop(tid)
 	if t == nil {
 		t = tr.adopt(tid)
 	}
@@ -484,10 +501,13 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 }
 
 func (tr *Tracer) syscallStop(t *Task) {
-	var info ptrace.SyscallInfo
-	if err := tr.k.GetSyscallInfo(t.tid, &info); err != nil {
+	// Through the kernel interface a local would escape: one allocation
+	// per stop. The scratch field is copied at once, so that a handler
+	// that re-enters the tracer cannot change what this stop reads.
+	if err := tr.k.GetSyscallInfo(t.tid, &tr.info); err != nil {
 		return
 	}
+	info := tr.info
 	switch info.Op {
 	case ptrace.InfoEntry, ptrace.InfoSeccomp:
 		if t.restarting {
@@ -580,6 +600,7 @@ func isStopSignal(sig syscall.Signal) bool {
 // afterStop then listens (S6) or, when detaching, detaches with signal 0
 // and the kernel re-enters the stop (S13).
 func (tr *Tracer) eventStop(t *Task, sig syscall.Signal, first bool) {
+	t.lateTrap = false
 	if isStopSignal(sig) {
 		// Group-stop (S6), or seizing a stopped process (S4).
 		t.stopEINTR = true
@@ -874,7 +895,7 @@ func (tr *Tracer) releaseDone() bool {
 	}
 	if time.Now().Before(tr.releaseBy) {
 		for _, t := range tr.tasks {
-			if t.interrupting {
+			if t.interrupting || t.lateTrap {
 				return false
 			}
 		}
@@ -903,6 +924,18 @@ func (tr *Tracer) sortedTasks() []*Task {
 // Attach seizes every thread of each pid (S1, S5): the processes keep
 // running, receive no signal, and their parents notice nothing. A stopped
 // process stays stopped (S4).
+//
+// Attach does not hang (S22). A thread that exits meanwhile is skipped; a
+// zombie leader is skipped and its live threads seized; a process that
+// exits during the attach gives ErrNoSuchProcess, or the threads seized
+// before it went, whose exits follow; a pid or tid reused meanwhile by
+// another process is recognized (by a pidfd of the process and the
+// thread's membership of it) and that process left untouched. A process
+// that execs during the attach ends up traced as the new image under its
+// pid; attach avoids the deadlock that seizing it can cause (see
+// attach.go). Tasks attached are seized without PTRACE_O_TRACEEXIT,
+// which is set at their first stop, normally before Attach returns: a
+// task killed before that stop reports EventExit without EventExiting.
 func (tr *Tracer) Attach(pids ...int) error {
 	var err error
 	if cerr := tr.call(func() {

@@ -65,6 +65,10 @@ func TestSmoke(t *testing.T) {
 	var names []string
 	for _, w := range rep.Workloads {
 		names = append(names, w.Name)
+		if w.Kind != "" {
+			checkScale(t, w)
+			continue
+		}
 		want := []string{"untraced", "minloop", "minloop-pin", "strace", "seize"}
 		if w.Name == "find" {
 			want = append(want, "strace-e", "strace-seccomp", "seize-e", "seize-seccomp")
@@ -124,13 +128,51 @@ func TestFlags(t *testing.T) {
 		t.Errorf("-w: %v, want %v", o.workloads, want)
 	}
 	o, err = parseFlags([]string{"-quick", "-n", "7", "-find", "/tmp"}, &stderr)
-	if err != nil || o.reps != 7 || o.findDir != "/tmp" || len(o.workloads) != 4 {
+	if err != nil || o.reps != 7 || o.findDir != "/tmp" || len(o.workloads) != 6 {
 		t.Errorf("explicit flags beat -quick: %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"-w", "5"}, {"-w", "nope"}, {"-n", "0"}, {"-scale", "0"}, {"extra"}} {
+	for _, bad := range [][]string{{"-w", "7"}, {"-w", "nope"}, {"-n", "0"}, {"-scale", "0"}, {"extra"}} {
 		if _, err := parseFlags(bad, &stderr); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}
+	}
+}
+
+// checkScale checks that workloads 5 and 6 produced numbers (never what
+// they are).
+func checkScale(t *testing.T, w *workload) {
+	t.Helper()
+	switch w.Kind {
+	case "attach":
+		var modes []string
+		for _, r := range w.Attach {
+			modes = append(modes, r.Mode)
+			if r.Status != statusOK {
+				t.Errorf("%s %s did not run: %s: %s", w.Name, r.Mode, r.Status, r.Note)
+				continue
+			}
+			if len(r.Attach) != 1 || r.Attach[0] <= 0 || r.Detach[0] <= 0 || r.MaxRSS[0] <= 0 || r.AttachMedian <= 0 {
+				t.Errorf("%s %s: attach %v detach %v rss %v, want one positive of each", w.Name, r.Mode, r.Attach, r.Detach, r.MaxRSS)
+			}
+		}
+		if want := []string{"strace", "seize"}; !slices.Equal(modes, want) {
+			t.Errorf("%s: tracers %v, want %v", w.Name, modes, want)
+		}
+	case "memory":
+		m := w.Memory
+		if m == nil || m.Status != statusOK {
+			t.Fatalf("%s did not run: %+v", w.Name, m)
+		}
+		if len(m.Points) < 3 || m.Points[len(m.Points)-1].Syscalls != w.Syscalls {
+			t.Errorf("%s: points %+v, want one after the attach and one per batch up to %d", w.Name, m.Points, w.Syscalls)
+		}
+		for _, p := range m.Points {
+			if p.RSSKiB <= 0 || p.HWMKiB < p.RSSKiB {
+				t.Errorf("%s: point %+v: VmRSS must be positive and at most VmHWM", w.Name, p)
+			}
+		}
+	default:
+		t.Errorf("%s: unknown kind %q", w.Name, w.Kind)
 	}
 }
 

@@ -29,7 +29,9 @@ type tools struct {
 	seize    string
 	strace   string
 
-	seizeErr   error // why seize rows cannot run (build failed)
+	seizeErr   error  // why seize rows cannot run (build failed)
+	seizeBase  string // -base: seize built from another tree ("" if none)
+	baseErr    error
 	straceErr  error // why strace rows cannot run (not installed)
 	straceVers string
 	seizeVers  string // git describe of the tree seize was built from
@@ -38,7 +40,7 @@ type tools struct {
 // buildTools compiles the C programs and the seize command into a fresh
 // temporary directory. A C build failure is fatal: every workload needs
 // it. A seize build failure or a missing strace only disables their rows.
-func buildTools(ctx context.Context, root string) (*tools, error) {
+func buildTools(ctx context.Context, root, base string) (*tools, error) {
 	dir, err := os.MkdirTemp("", "seize-bench-")
 	if err != nil {
 		return nil, err
@@ -76,6 +78,14 @@ func buildTools(ctx context.Context, root string) (*tools, error) {
 		t.seizeErr = fmt.Errorf("go build ./cmd/seize failed: %v: %s", err, firstLine(string(out)))
 	}
 	t.seizeVers = gitDescribe(ctx, root)
+	if base != "" {
+		t.seizeBase = filepath.Join(dir, "seize-base")
+		build := exec.CommandContext(ctx, goTool(), "build", "-o", t.seizeBase, "./cmd/seize")
+		build.Dir = base
+		if out, err := build.CombinedOutput(); err != nil {
+			t.baseErr = fmt.Errorf("go build ./cmd/seize in %s failed: %v: %s", base, err, firstLine(string(out)))
+		}
+	}
 
 	if t.strace, err = exec.LookPath("strace"); err != nil {
 		t.straceErr = fmt.Errorf("strace not found in PATH")

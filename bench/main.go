@@ -3,7 +3,7 @@
 // tracer), under strace, and under seize, on the same workloads in one
 // run, interleaved and repeated (issue 5, SPEC §6).
 //
-//	go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS]
+//	go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS] [-base DIR]
 //
 // It builds what it needs into a temporary directory (the seize command
 // with the go tool that built bench, the C workloads and the minimal loop
@@ -19,6 +19,10 @@
 //	2 files    openat/fstat/read/write/close over many small files
 //	3 threads  4 threads each looping over getppid, clock_gettime, write
 //	4 find     find /usr, traced with -e trace=%process (filtering)
+//	5 threads10k  attach (-f -p) to 10,000 threads asleep, then SIGINT:
+//	           attach time, detach time, peak RSS; strace side by side
+//	6 memory   seize's VmRSS while it traces 1,000,000 getppid calls
+//	           (after 100,000, then every 100,000: it must stay flat)
 //
 // Modes: untraced; minloop (the minimal loop, unpinned); minloop-pin (the
 // same with tracer and program on CPU 0: the best a minimal loop does);
@@ -27,7 +31,9 @@
 // seize's equivalents. A tool that is missing makes its rows
 // "unavailable"; a seize flag that does not exist yet makes its rows
 // "unsupported" (probed on every run, so they start working when the flag
-// lands). Nothing is asserted: bench measures and reports.
+// lands). With -base DIR, seize built from the checkout in DIR runs too
+// (mode seize-base), interleaved with the rest: a before/after comparison
+// in one run. Nothing is asserted: bench measures and reports.
 package main
 
 import (
@@ -57,6 +63,7 @@ type options struct {
 	scale     float64  // multiplies the workload sizes
 	findDir   string   // the tree workload 4 walks
 	timeout   time.Duration
+	base      string   // -base: another checkout to build seize-base from
 	args      []string // as given, for the "reproduce" line
 }
 
@@ -67,10 +74,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "n", 5, "repetitions of every mode (interleaved); -quick: 2")
 	fs.BoolVar(&o.quick, "quick", false, "small workloads and 2 repetitions, for a first look")
 	fs.StringVar(&o.out, "out", "", "text results `FILE` (JSON beside it, .json); default bench/results/latest.txt")
-	w := fs.String("w", "1,2,3,4", "`WORKLOADS` to run: numbers or names (getppid,files,threads,find), comma-separated")
+	w := fs.String("w", "1,2,3,4,5,6", "`WORKLOADS` to run: numbers or names (getppid,files,threads,find,threads10k,memory), comma-separated")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply the workload sizes by `F`; -quick: 0.1")
 	fs.StringVar(&o.findDir, "find", "/usr", "the `DIR` workload 4 runs find on; -quick: /usr/include")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a single run after this long")
+	fs.StringVar(&o.base, "base", "", "also run seize built from the checkout in `DIR` (mode seize-base), for a before/after comparison")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS]\n")
 		fs.PrintDefaults()
@@ -108,7 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 		name, ok := workloadName(s)
 		if !ok {
-			return nil, fmt.Errorf("unknown workload %q (want 1-4 or getppid, files, threads, find)", s)
+			return nil, fmt.Errorf("unknown workload %q (want 1-6 or getppid, files, threads, find, threads10k, memory)", s)
 		}
 		o.workloads = append(o.workloads, name)
 	}

@@ -95,6 +95,10 @@ func median(xs []float64) float64 {
 func (r *report) finish() {
 	r.Host.LoadAfter = loadavg()
 	for _, w := range r.Workloads {
+		if w.Kind != "" {
+			finishScale(w)
+			continue
+		}
 		for _, x := range w.Rows {
 			if len(x.Runs) == 0 {
 				continue
@@ -128,7 +132,11 @@ func (r *report) finish() {
 			}
 			q := ratio{Workload: w.Name, Mode: x.Mode}
 			if tool == "seize" {
-				if s, ok := med("strace" + strings.TrimPrefix(x.Mode, "seize")); ok {
+				counterpart := "strace" + strings.TrimPrefix(x.Mode, "seize")
+				if x.Mode == "seize-base" {
+					counterpart = "strace"
+				}
+				if s, ok := med(counterpart); ok {
 					q.VsStrace = ptr(m / s)
 				}
 			}
@@ -183,6 +191,10 @@ func (r *report) Text() string {
 	fmt.Fprintf(&b, "%d repetitions, modes interleaved; wall seconds per run (start to reaped exit)\n", r.Reps)
 	fmt.Fprintf(&b, "reproduce: %s\n", r.Reproduce)
 	for _, w := range r.Workloads {
+		if w.Kind != "" {
+			scaleText(&b, w)
+			continue
+		}
 		fmt.Fprintf(&b, "\nworkload %d %s: %s\n  PROG = %s", w.Num, w.Name, w.Title, w.Command)
 		if w.Syscalls > 0 {
 			fmt.Fprintf(&b, "  (%d syscalls in its loop)", w.Syscalls)

@@ -35,9 +35,9 @@ const (
 	statusFailed      = "failed"      // a run failed; later repetitions skipped
 )
 
-var workloadNames = []string{"getppid", "files", "threads", "find"}
+var workloadNames = []string{"getppid", "files", "threads", "find", "threads10k", "memory"}
 
-// workloadName accepts a workload's number (1-4) or name.
+// workloadName accepts a workload's number (1-6) or name.
 func workloadName(s string) (string, bool) {
 	if n, err := strconv.Atoi(s); err == nil {
 		if n >= 1 && n <= len(workloadNames) {
@@ -61,7 +61,12 @@ type workload struct {
 	Command  string `json:"command"`
 	Syscalls int64  `json:"syscalls,omitempty"` // made by its loop; 0 if unknown
 	Rows     []*row `json:"modes"`
-	argv     []string
+	// Kind is "" for the timed workloads (1-4), "attach" or "memory" for
+	// those of scale.go (5, 6), which have no Rows.
+	Kind   string       `json:"kind,omitempty"`
+	Attach []*attachRow `json:"attach,omitempty"`
+	Memory *memResult   `json:"memory,omitempty"`
+	argv   []string
 }
 
 // row is one mode on one workload.
@@ -167,6 +172,22 @@ var (
 		straceMode("strace", "-f"),
 		seizeMode("seize", "-f"),
 	}
+	// seizeBaseMode (-base DIR) is seize built from another tree, the
+	// same way, run interleaved with the others: a before/after comparison
+	// in one run.
+	seizeBaseMode = &mode{
+		name:    "seize-base",
+		command: "seize-base -f -o FILE -- PROG",
+		argv: func(t *tools, out string, prog []string) []string {
+			return cat([]string{t.seizeBase, "-f", "-o", out, "--"}, prog)
+		},
+		check: func(_ context.Context, t *tools) (string, error) {
+			if t.baseErr != nil {
+				return statusUnavailable, t.baseErr
+			}
+			return "", nil
+		},
+	}
 	filterModes = []*mode{
 		straceMode("strace-e", "-f", "-e", "trace=%process"),
 		straceMode("strace-seccomp", "-f", "--seccomp-bpf", "-e", "trace=%process"),
@@ -213,13 +234,22 @@ func makeWorkloads(o *options, t *tools) ([]*workload, error) {
 		case "find":
 			w.Num, w.Title = 4, "find, traced with -e trace=%process (filtering)"
 			w.argv = []string{"find", o.findDir}
+		case "threads10k", "memory":
+			makeScale(w, o, t)
 		}
 		w.Command = strings.Join(w.argv, " ")
 		w.Command = strings.ReplaceAll(w.Command, filepath.Join(t.dir, "files"), "DIR")
 		w.Command = strings.ReplaceAll(w.Command, t.dir+"/", "")
+		if w.Kind != "" {
+			ws = append(ws, w)
+			continue
+		}
 		modes := baseModes
+		if o.base != "" {
+			modes = cat2(baseModes, []*mode{seizeBaseMode})
+		}
 		if name == "find" {
-			modes = cat2(baseModes, filterModes)
+			modes = cat2(modes, filterModes)
 		}
 		for _, m := range modes {
 			w.Rows = append(w.Rows, &row{Mode: m.name, Command: m.command, Status: statusOK, Runs: []float64{}, mode: m})
@@ -235,7 +265,7 @@ func cat2(a, b []*mode) []*mode { return append(append([]*mode{}, a...), b...) }
 // per repetition, modes interleaved (their order rotates each time) so
 // that drift on the machine spreads over all of them.
 func run(ctx context.Context, root string, o *options, progress io.Writer) (*report, error) {
-	t, err := buildTools(ctx, root)
+	t, err := buildTools(ctx, root, o.base)
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +297,9 @@ func run(ctx context.Context, root string, o *options, progress io.Writer) (*rep
 	// A warm-up run of each workload, untraced: fills the page cache (find)
 	// and proves the workload itself works before anything is timed.
 	for _, w := range ws {
+		if w.Kind != "" {
+			continue // scale.go: a program that runs until told
+		}
 		if _, err := runOnce(ctx, o.timeout, w.argv, ""); err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("interrupted")
@@ -302,6 +335,16 @@ func run(ctx context.Context, root string, o *options, progress io.Writer) (*rep
 				fmt.Fprintf(&line, " %s=%.3fs", r.Mode, d.Seconds())
 			}
 			fmt.Fprintln(progress, line.String())
+		}
+	}
+	// Workloads 5 and 6 after the timed ones: 10,000 threads weigh on the
+	// machine while they exist.
+	for _, w := range ws {
+		if w.Kind == "" {
+			continue
+		}
+		if err := runScale(ctx, o, t, w, progress); err != nil {
+			return nil, fmt.Errorf("interrupted")
 		}
 	}
 	rep.Leftovers = reapLeftovers(t.dir)

@@ -11,9 +11,16 @@
  *   workload threads T ITERS   T threads, each ITERS times: getppid,
  *                              clock_gettime (the syscall, not the vDSO),
  *                              write to /dev/null = 3 calls
+ *   workload blocked T         T threads asleep in pause(), and the main
+ *                              thread too, once it has printed "ready PID"
+ *                              (for attach and detach at scale)
+ *   workload batches N         for each line read on stdin, N getppid
+ *                              calls, then "done" on stdout; exits at EOF
+ *                              (a tracer's memory measured between batches)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +44,46 @@ static void *thread_loop(void *arg)
 		syscall(SYS_write, devnull, &c, 1);
 	}
 	return NULL;
+}
+
+static void *blocked_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int blocked(long n)
+{
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	/* Small stacks: 10,000 threads in little memory. */
+	pthread_attr_setstacksize(&a, PTHREAD_STACK_MIN > 65536 ? PTHREAD_STACK_MIN : 65536);
+	for (long i = 0; i < n; i++) {
+		pthread_t th;
+		int err = pthread_create(&th, &a, blocked_thread, NULL);
+		if (err != 0) {
+			fprintf(stderr, "pthread_create %ld: %s\n", i, strerror(err));
+			return 1;
+		}
+	}
+	printf("ready %d\n", (int)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
+static int batches(long n)
+{
+	char line[64];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		printf("done\n");
+		fflush(stdout);
+	}
+	return 0;
 }
 
 static int files(const char *dir, long rounds)
@@ -68,7 +115,7 @@ static int files(const char *dir, long rounds)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS\n");
+		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS | blocked T | batches N\n");
 		return 2;
 	}
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -82,6 +129,10 @@ int main(int argc, char **argv)
 			syscall(SYS_getppid);
 		return 0;
 	}
+	if (strcmp(argv[1], "blocked") == 0)
+		return blocked(atol(argv[2]));
+	if (strcmp(argv[1], "batches") == 0)
+		return batches(atol(argv[2]));
 	if (strcmp(argv[1], "files") == 0 && argc == 4)
 		return files(argv[2], atol(argv[3]));
 	if (strcmp(argv[1], "threads") == 0 && argc == 4) {

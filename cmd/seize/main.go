@@ -258,6 +258,12 @@ func attachMain(c *config, outFile *os.File) int {
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	attached := 0
 	for _, pid := range c.pids {
+		if pid == os.Getppid() {
+			// Tracing the process that waits for seize to finish (a
+			// shell's $$) would trace it forever.
+			fmt.Fprintf(os.Stderr, "seize: attach %d: that is seize's parent, which waits for seize to finish; give the pid of another process\n", pid)
+			continue
+		}
 		p.attaching.Store(true)
 		err := tr.Attach(pid)
 		p.attaching.Store(false)

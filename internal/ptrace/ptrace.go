@@ -48,7 +48,20 @@ func ptrace(req int, tid int, addr, data uintptr) error {
 
 // Seize attaches to tid with PTRACE_SEIZE and sets opts in the same call
 // (S1): the tracee is not stopped and receives no signal.
-func Seize(tid int, opts int) error { return ptrace(unix.PTRACE_SEIZE, tid, 0, uintptr(opts)) }
+//
+// Unlike the other requests it goes through the Go scheduler (Syscall,
+// not RawSyscall): it can block for as long as the target is in execve
+// (ptrace_attach waits for cred_guard_mutex, S22), and a thread blocked
+// in a raw system call keeps its P, so that the runtime's next
+// stop-the-world, and with it every goroutine of the process, would wait
+// for the execve too.
+func Seize(tid int, opts int) error {
+	_, _, e := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_SEIZE, uintptr(tid), 0, uintptr(opts), 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
 
 // Interrupt asks a seized tracee to stop (S2). The next stop of any kind
 // acknowledges it (S3).

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/seize-dev/seize/internal/testprog"
+)
+
+// S22, S14: seize told to stop (SIGINT, SIGTERM, SIGHUP) while it is
+// still attaching to a big process releases every thread it seized and
+// exits cleanly: exit status 0, no Go panic, no thread left traced or in
+// a ptrace stop, and the process as it was (its threads asleep).
+func TestAttachInterrupted(t *testing.T) {
+	seed := time.Now().UnixNano()
+	rng := rand.New(rand.NewPCG(uint64(seed), 1))
+	for _, c := range []struct {
+		sig     syscall.Signal
+		threads int
+	}{{syscall.SIGINT, 10000}, {syscall.SIGTERM, 2000}, {syscall.SIGHUP, 2000}} {
+		sig := c.sig
+		// Mid-attach: seize has seized some threads, not all.
+		delay := time.Duration(rng.IntN(20)) * time.Millisecond
+		t.Run(sig.String(), func(t *testing.T) {
+			p := testprog.Start(t, "threads", strconv.Itoa(c.threads))
+			if n := len(threadsOf(p.Pid)); n != c.threads {
+				t.Fatalf("%d threads, want %d", n, c.threads)
+			}
+			trace := filepath.Join(t.TempDir(), "trace")
+			cmd := exec.Command(seizeBin, "-o", trace, "-p", strconv.Itoa(p.Pid))
+			stderr := &lockedOutput{}
+			cmd.Stderr = stderr
+			start := time.Now()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until seize has begun seizing: some thread is traced.
+			for end := time.Now().Add(longWait); ; {
+				if tracerPid(p.Pid) > 0 {
+					break
+				}
+				if time.Now().After(end) {
+					cmd.Process.Kill()
+					cmd.Wait()
+					t.Fatalf("seize seized nothing within %v", longWait)
+				}
+				time.Sleep(200 * time.Microsecond)
+			}
+			time.Sleep(delay)
+			attachedYet := stderr.contains(fmt.Sprintf("Process %d attached", p.Pid))
+			cmd.Process.Signal(sig)
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				cmd.Process.Kill()
+				<-done
+				t.Fatalf("seed %d: seize did not exit within 60s of %v", seed, sig)
+			}
+			took := time.Since(start)
+			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+			if !ws.Exited() || ws.ExitStatus() != 0 {
+				t.Fatalf("seed %d: seize ended with %v after %v; stderr:\n%s", seed, cmd.ProcessState, sig, lastLines(stderr.String(), 10))
+			}
+			if s := stderr.String(); containsAny(s, "panic", "goroutine ") {
+				t.Fatalf("Go panic:\n%s", lastLines(s, 20))
+			}
+			traced, stopped := 0, 0
+			for _, tid := range threadsOf(p.Pid) {
+				// /proc/PID/task/TID: the thread's own record (/proc/TID
+				// would sum over the 10,000 threads each time).
+				dir := fmt.Sprintf("/proc/%d/task/%d/", p.Pid, tid)
+				b, _ := os.ReadFile(dir + "status")
+				if !strings.Contains(string(b), "\nState:\tS") {
+					stopped++
+				}
+				if !strings.Contains(string(b), "\nTracerPid:\t0\n") {
+					traced++
+				}
+			}
+			if traced > 0 || stopped > 0 {
+				t.Fatalf("seed %d: after seize exited: %d threads still traced, %d not asleep (S)", seed, traced, stopped)
+			}
+			t.Logf("%d threads, %v %v after the first seize (attach finished before: %v): seize exited 0 in %v", c.threads, sig, delay, attachedYet, took.Round(time.Millisecond))
+		})
+	}
+}
+
+// threadsOf lists the tids of /proc/PID/task.
+func threadsOf(pid int) []int {
+	ents, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	var tids []int
+	for _, e := range ents {
+		if tid, err := strconv.Atoi(e.Name()); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	return tids
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// lockedOutput is an io.Writer collecting a process's output.
+type lockedOutput struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (o *lockedOutput) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.b = append(o.b, p...)
+	return len(p), nil
+}
+
+func (o *lockedOutput) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return string(o.b)
+}
+
+func (o *lockedOutput) contains(s string) bool { return strings.Contains(o.String(), s) }
