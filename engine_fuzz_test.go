@@ -13,7 +13,7 @@ import (
 // every listed task is keyed by its own tid, and a task the engine says is
 // gone is not listed.
 func FuzzDispatch(f *testing.F) {
-	f.Add([]byte{10, 0x7f, 0x14, 0, 0, 10, 0x7f, 0x14, 0x80, 0})        // SIGTSTP, then group-stop
+	f.Add([]byte{10, 0x7f, 0x14, 0, 0, 10, 0x7f, 0x14, 0x80, 0})       // SIGTSTP, then group-stop
 	f.Add([]byte{10, 0x7f, 0x85, 0, 1, 10, 0x7f, 0x85, 0, 2})          // syscall entry and exit
 	f.Add([]byte{11, 0x7f, 0x05, 0x04, 10, 10, 0x09, 0, 0, 0})         // exec by 11 reported by 10, then killed
 	f.Add([]byte{20, 0x7f, 0x05, 0x80, 0, 10, 0x7f, 0x05, 0x01, 20})   // child first, then fork event
