@@ -388,6 +388,18 @@ func TestS18SigkillThreads(t *testing.T) {
 			if len(tids) != n {
 				t.Fatalf("%d tasks traced (%v), want %d", len(tids), tids, n)
 			}
+			if how == "attached" {
+				// S22: attached tasks get PTRACE_O_TRACEEXIT at their first
+				// stop. Hold and release each once, so that every one has
+				// had it before the kill.
+				for _, tid := range tids {
+					if err := tr.Interrupt(tid); err != nil {
+						t.Fatal(err)
+					}
+					r.waitFor(t, 0, 5*time.Second, "interrupted", kind(seize.EventInterrupted, tid))
+					tr.Resume(tid)
+				}
+			}
 			syscall.Kill(pid, syscall.SIGKILL)
 			for _, tid := range tids {
 				exiting, next := r.waitFor(t, 0, 5*time.Second, "exiting", kind(seize.EventExiting, tid))
