@@ -158,7 +158,13 @@ func TestS21NoEINTR(t *testing.T) {
 				cycles(t, p.Pid, 100, seize.Options{Syscalls: syscalls})
 				late := readReturns(t, p, call, timeout, 4)
 				t.Logf("%s: lateness median %.1fms max %.1fms", name, late[len(late)/2], late[len(late)-1])
-				if late[len(late)-1] > 6*timeout {
+				bound := 6.0 * timeout
+				if call == "read" || call == "recvfrom" || call == "recvmsg" {
+					// Each detach and re-attach in one receive can cost up
+					// to its whole timeout again (restart.go).
+					bound = 30 * timeout
+				}
+				if late[len(late)-1] > bound {
 					t.Fatalf("%s returned %.1fms late", call, late[len(late)-1])
 				}
 			})
