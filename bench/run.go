@@ -313,6 +313,9 @@ func run(ctx context.Context, root string, o *options, progress io.Writer) (*rep
 	out := filepath.Join(t.dir, traceFileName)
 	for i := range o.reps {
 		for _, w := range ws {
+			if w.Kind != "" {
+				continue // measured after these (runScale)
+			}
 			var line strings.Builder
 			fmt.Fprintf(&line, "rep %d/%d %-8s", i+1, o.reps, w.Name)
 			n := len(w.Rows)
