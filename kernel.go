@@ -22,6 +22,8 @@ type kernel interface {
 	PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error)
 	// Poll is a non-blocking wait for any tracee; Wait blocks.
 	Poll(flags int) (int, ptrace.Status, error)
+	// PollPid is Poll for one task (O(1) in the kernel, Poll O(tracees)).
+	PollPid(tid, flags int) (int, ptrace.Status, error)
 	Wait(flags int) (int, ptrace.Status, error)
 	// Tgid returns the thread-group id of a task (from /proc).
 	Tgid(tid int) (int, error)
@@ -46,5 +48,8 @@ func (realKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, 
 	return ptrace.PeekSigInfo(tid, shared, buf)
 }
 func (realKernel) Poll(flags int) (int, ptrace.Status, error) { return ptrace.Poll(flags) }
+func (realKernel) PollPid(tid, flags int) (int, ptrace.Status, error) {
+	return ptrace.PollPid(tid, flags)
+}
 func (realKernel) Wait(flags int) (int, ptrace.Status, error) { return ptrace.Wait4(-1, flags) }
 func (realKernel) Tgid(tid int) (int, error)                  { return tgidOf(tid) }
