@@ -59,9 +59,9 @@ const margin = 200 * time.Microsecond
 const eintr = -int64(syscall.EINTR)
 
 // interrupt sends PTRACE_INTERRUPT. For a task asleep (state, from
-// /proc/TID/stat; 0 to read it), it first notes when the task went to
-// sleep: the interrupt wakes it, after which the scheduler's record no
-// longer tells (elapsedInCall).
+// /proc/TID/stat; 0 to read it), it first notes the scheduler's record of
+// when the task went to sleep: the interrupt wakes it, after which the
+// record no longer tells (elapsedInCall, sleepclock.go).
 func (tr *Tracer) interrupt(t *Task, state byte) error {
 	if state == 0 && !tr.opts.KeepEINTR {
 		state, _, _, _ = procStat(t.tid)
@@ -70,54 +70,18 @@ func (tr *Tracer) interrupt(t *Task, state byte) error {
 	// answers with that stop and traps again later (a late EVENT_STOP);
 	// meanwhile the pending trap can wake a call with EINTR. A release
 	// waits for that trap (releaseDone).
-	t.lateTrap = state == 't'
-	if !tr.opts.KeepEINTR && t.entryNs == 0 && !t.restartedCall {
-		// The call's start is unknown (attached, or not stopping at
-		// calls). A call this tracer restarted keeps the estimate made
-		// for the original one: its timeout is shortened from there.
+	t.lateTrap, t.lateSeen = state == 't', false
+	if !tr.opts.KeepEINTR && !t.restartedCall {
+		// A call this tracer restarted keeps the start noted for the
+		// original one: its timeout is shortened from there.
 		t.callStart = 0
+		t.sleep = sleepRecord{}
 		if state == 'S' {
-			t.callStart = sleptAt(t.tid)
+			t.sleep = readSleep(t.tid)
 		}
 	}
 	t.interrupting = true
 	return tr.k.Interrupt(t.tid)
-}
-
-// sleptAt estimates, on the monotonicNs clock, when a sleeping task went
-// to sleep, from the scheduler's se.exec_start (set when it was dequeued)
-// against the tracer thread's own. Both must come from one CPU's clock:
-// rq clock_task leaves out that CPU's irq and steal time, so clocks of
-// different CPUs drift apart. The tracer thread moves for a moment to the
-// CPU the task last ran on (its own affinity only: the tracee sees
-// nothing). Its own exec_start lags by at most a tick, so the estimate
-// errs towards a later return, never an earlier one. 0 when unknown
-// (no /proc/TID/sched without CONFIG_SCHED_DEBUG).
-func sleptAt(tid int) int64 {
-	cpu := lastCPU(tid)
-	if cpu < 0 {
-		return 0
-	}
-	var old, one unix.CPUSet
-	if unix.SchedGetaffinity(0, &old) != nil {
-		return 0
-	}
-	one.Set(cpu)
-	if unix.SchedSetaffinity(0, &one) != nil {
-		return 0
-	}
-	theirs, ok1 := schedExecStart("/proc/" + strconv.Itoa(tid) + "/sched")
-	ours, ok2 := schedExecStart("/proc/thread-self/sched")
-	now := monotonicNs()
-	unix.SchedSetaffinity(0, &old)
-	if !ok1 || !ok2 || lastCPU(tid) != cpu {
-		return 0
-	}
-	ago := ours - theirs
-	if ago < 0 {
-		ago = 0
-	}
-	return now - int64(ago)
 }
 
 // lastCPU is the CPU the task last ran on (field 39 of its stat). It reads
@@ -180,11 +144,11 @@ func (tr *Tracer) restartSyscall(t *Task, arch uint32, sig int) restartKind {
 		t.args = [6]uint64{arg0}
 	}
 	name := sysabi.SyscallName(sysabi.Arch(arch), uint64(nr))
-	el, known := tr.elapsedInCall(t)
+	el := tr.elapsedInCall(t, sig)
 	kind := notRestarted
 	var spec timeoutArg
 	switch {
-	case !known || compat:
+	case compat:
 	case name == "read" || name == "recvfrom" || name == "recvmsg":
 		// -EINTR from a receive means SO_RCVTIMEO is set (sock_intr_errno).
 		spec = timeoutArg{expired: -int64(syscall.EAGAIN)}
@@ -343,36 +307,28 @@ func (tr *Tracer) restoreArg(t *Task) {
 	}
 }
 
-// elapsedInCall is how long the task has been in its current call: from
-// its entry stop when the engine saw it, else from when it went to sleep
-// as noted before the interrupt (sleptAt). Unknown otherwise (a kernel
-// without /proc/TID/sched): the restarted call then waits its whole
-// timeout again.
-func (tr *Tracer) elapsedInCall(t *Task) (time.Duration, bool) {
-	switch {
-	case t.entryNs != 0:
-		return time.Duration(monotonicNs() - t.entryNs), true
-	case t.callStart != 0:
-		return time.Duration(monotonicNs() - t.callStart), true
+// elapsedInCall is how long the task's current call has run, never more
+// than it really has (a restarted call must not return early):
+//   - a call restarted before: since the start noted then;
+//   - a call asleep when the tracer interrupted it: since it went to
+//     sleep, from the scheduler's record (sleepclock.go);
+//   - a call woken by a signal, its entry seen: since the entry stop
+//     (this can count the scheduling delay between the entry stop and
+//     the call; margin absorbs the usual one);
+//   - otherwise 0: the restarted call waits its whole timeout again, and
+//     later restarts count from now.
+func (tr *Tracer) elapsedInCall(t *Task, sig int) time.Duration {
+	now := monotonicNs()
+	if t.callStart == 0 && t.sleep.known() {
+		t.callStart = tr.clocks.sleepStart(t.sleep)
 	}
-	return 0, false
-}
-
-func schedExecStart(path string) (time.Duration, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
+	if t.callStart == 0 && sig > 0 && t.entryNs != 0 {
+		t.callStart = t.entryNs
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "se.exec_start" {
-			ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil {
-				return 0, false
-			}
-			return time.Duration(ms * float64(time.Millisecond)), true
-		}
+	if t.callStart == 0 {
+		t.callStart = now
 	}
-	return 0, false
+	return time.Duration(now - t.callStart)
 }
 
 var monoStart = time.Now()
@@ -417,4 +373,37 @@ func tracingEINTR(tid int, sig int) bool {
 	}
 	ignored := mask("SigIgn") | (defaultIgnored &^ mask("SigCgt"))
 	return pending&^ignored == 0
+}
+
+// reenter, before a detach from a syscall-entry stop, makes the kernel
+// skip the call and the task make it again once detached. PTRACE_DETACH
+// (and the tracer thread's exit) wakes a stopped tracee with
+// TIF_SIGPENDING set (__ptrace_unlink: ptrace_signal_wake_up), which only
+// a return to user space clears: resumed into its call, the task would
+// find a "signal" pending at once and a call such as epoll_wait would
+// fail with EINTR (S21). Skipped and rewound, it passes through user
+// space first and enters the call afresh.
+func (tr *Tracer) reenter(t *Task) {
+	var regs ptrace.Regs
+	if tr.k.GetRegs(t.tid, &regs) != nil || regs.Nr() < 0 {
+		return
+	}
+	arg0 := t.args[0]
+	if !t.inSyscall {
+		arg0 = syscallArg0(t.tid)
+	}
+	regs.Reenter(arg0)
+	tr.k.SetRegs(t.tid, &regs)
+	t.atEntry = false
+}
+
+// dropSock puts back a socket timeout shortened for a restarted receive
+// at once, for a task the tracer lets go or lost.
+func dropSock(t *Task) {
+	if t.sock.fd <= 0 {
+		return
+	}
+	unix.SetsockoptTimeval(t.sock.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, (*unix.Timeval)(unsafe.Pointer(&t.sock.orig)))
+	unix.Close(t.sock.fd)
+	t.sock.fd = 0
 }

@@ -118,7 +118,7 @@ func TestStress(t *testing.T) {
 			t.Logf("trial %d failed: %s; replay: %s=1 %s=%d", i, desc, stressTrialsEnv, stressSeedEnv, tseed)
 		}
 	}
-	t.Logf("stress: %d trials (%v), %d failed, %d saw a known-defect EINTR, seed %d, %v", trials, kinds, failed, eintrTrials.Load(), seed, time.Since(start).Round(time.Millisecond))
+	t.Logf("stress: %d trials (%v), %d failed, %d saw an EINTR, seed %d, %v", trials, kinds, failed, eintrTrials.Load(), seed, time.Since(start).Round(time.Millisecond))
 }
 
 // TestStressNegativeControls shows that the trials' checks can fail: a
@@ -578,20 +578,13 @@ func (tr *trial) checkEINTR(everStopped bool, endNs int64) {
 		return
 	}
 	if len(bad) > 0 {
-		// Known open defect (issue 3): in about 1% of trials with syscall
-		// tracing, an epoll_wait still sees EINTR. It is counted and
-		// reported by every run; SEIZE_STRESS_STRICT=1 makes it fail.
-		if os.Getenv("SEIZE_STRESS_STRICT") == "" {
-			eintrTrials.Add(1)
-			tr.t.Logf("KNOWN DEFECT: the program saw EINTR: %s", strings.Join(bad, ", "))
-			return
-		}
+		eintrTrials.Add(1)
 		tr.failf("the program saw EINTR: %s", strings.Join(bad, ", "))
 	}
 }
 
 // eintrTrials counts trials where the program saw an EINTR it should not
-// have (reported, not failed, unless SEIZE_STRESS_STRICT is set).
+// have (each is a failure).
 var eintrTrials atomic.Int64
 
 // count is how many actions mention word.

@@ -54,16 +54,19 @@ type Task struct {
 	startTime uint64 // from /proc/TID/stat, to tell tid reuse (S5)
 
 	// S21 (restart.go).
-	entryNs       int64   // monotonic time of the current call's entry stop, 0 if unseen
-	callStart     int64   // when the current call began (entry stop, or estimated at the interrupt)
-	sock          sockFix // a socket receive timeout changed by the restart
-	answering     bool    // this stop answers the tracer's interrupt
-	restarting    bool    // a rewound call: its next entry stop is not news
-	stopEINTR     bool    // a job-control stop came during the call: its EINTR is genuine
-	forceSyscall  bool    // stop at the restarted call's exit to put fix back
-	restartedCall bool    // the current call was restarted by the engine
-	lateTrap      bool    // an interrupt sent at a stop will trap again
-	fix           argFix  // an argument changed by the restart
+	entryNs       int64       // monotonic time of the current call's entry stop, 0 if unseen
+	callStart     int64       // when the current call began, as elapsedInCall estimates it; 0 if not yet
+	sleep         sleepRecord // the scheduler's record of when the call went to sleep (interrupt)
+	sock          sockFix     // a socket receive timeout changed by the restart
+	answering     bool        // this stop answers the tracer's interrupt
+	restarting    bool        // a rewound call: its next entry stop is not news
+	stopEINTR     bool        // a job-control stop came during the call: its EINTR is genuine
+	forceSyscall  bool        // stop at the restarted call's exit to put fix back
+	restartedCall bool        // the current call was restarted by the engine
+	lateTrap      bool        // an interrupt sent at a stop will trap again
+	lateSeen      bool        // the stop that answered that interrupt was seen: the next clears the trap
+	atEntry       bool        // the current stop is a syscall-entry (or seccomp) stop
+	fix           argFix      // an argument changed by the restart
 }
 
 // sockFix is a socket's SO_RCVTIMEO shortened for a restarted receive,
@@ -231,4 +234,12 @@ func comm(pid int) string {
 		return "?"
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// inFlight reports whether the task owes the tracer a stop that a release
+// must collect before it lets the task go: the answer to an interrupt, a
+// late trap, or the entry stop of a call the tracer rewound. Released
+// before it, the task would see EINTR (S21; see reenter).
+func (t *Task) inFlight() bool {
+	return t.interrupting || t.lateTrap || (t.restarting && t.state == running)
 }

@@ -74,11 +74,12 @@ type Tracer struct {
 	spin   int
 	tid    atomic.Int64 // the tracer thread
 
-	tasks map[int]*Task // by tid; owned by the tracer thread
-	ev    Event
-	info  ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
-	colo  colo               // the thread's placement next to its tracee
-	cur   *Task              // the task whose stop is being handled
+	tasks  map[int]*Task // by tid; owned by the tracer thread
+	ev     Event
+	info   ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
+	colo   colo               // the thread's placement next to its tracee
+	clocks cpuClocks          // CPUs' scheduler clocks against monotonic (S21)
+	cur    *Task              // the task whose stop is being handled
 	// early holds tids adopted at their first stop before the event of
 	// the clone that made them (S19), until that event comes: by then the
 	// task may be gone already and must not be created again.
@@ -490,6 +491,15 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	t.seenFirstStop = true
 	// Any stop answers an interrupt (S3).
 	t.answering = t.interrupting
+	t.atEntry = false
+	if t.lateTrap {
+		// The kernel clears a pending interrupt trap at any ptrace stop
+		// (ptrace_stop): the one after the stop that answered it.
+		if t.lateSeen {
+			t.lateTrap, t.lateSeen = false, false
+		}
+		t.lateSeen = !t.lateSeen
+	}
 	t.interrupting = false
 	sig, evn := st.StopSig(), st.Event()
 	switch {
@@ -503,6 +513,14 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 		tr.ptraceEvent(t, evn)
 	}
 	tr.afterStop(tr.cur)
+	// What was noted of the call for this stop is stale after it, unless
+	// the call was restarted: its later restarts count from the same start.
+	if c := tr.cur; c != nil {
+		c.sleep.es = 0
+		if !c.restartedCall {
+			c.callStart = 0
+		}
+	}
 }
 
 func (tr *Tracer) syscallStop(t *Task) {
@@ -515,6 +533,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 	info := tr.info
 	switch info.Op {
 	case ptrace.InfoEntry, ptrace.InfoSeccomp:
+		t.atEntry = true
 		if t.restarting {
 			// The entry of a call the engine rewound (S21): the program
 			// made it once; keep the first entry's arguments and time.
@@ -756,6 +775,7 @@ func fillExit(ev *Event) {
 // gone handles a task's final wait status.
 func (tr *Tracer) gone(t *Task, st ptrace.Status) {
 	delete(tr.tasks, t.tid)
+	dropSock(t)
 	if t.unwanted {
 		return
 	}
@@ -820,6 +840,9 @@ func (tr *Tracer) listen(t *Task) {
 func (tr *Tracer) detachNow(t *Task) {
 	sig := t.sig
 	t.sig = 0
+	if t.atEntry {
+		tr.reenter(t)
+	}
 	tr.k.Detach(t.tid, sig)
 	if t.sock.fd > 0 {
 		restoreSock(t)
@@ -896,7 +919,7 @@ func (tr *Tracer) releaseDone() bool {
 	// of 10,000 threads finds 10,000 such stops (O(n²) otherwise).
 	var answers []int
 	for tid, t := range tr.tasks {
-		if t.interrupting || t.lateTrap {
+		if t.inFlight() {
 			answers = append(answers, tid)
 		}
 	}
@@ -915,13 +938,17 @@ func (tr *Tracer) releaseDone() bool {
 	}
 	if time.Now().Before(tr.releaseBy) {
 		for _, t := range tr.tasks {
-			if t.interrupting || t.lateTrap {
+			if t.inFlight() {
 				return false
 			}
 		}
 	}
 	for _, t := range tr.sortedTasks() {
 		delete(tr.tasks, t.tid)
+		// A receive rewound but not yet back in its call would keep the
+		// shortened timeout for good: put it back now (the call may wait
+		// its whole timeout again, as after any detach).
+		dropSock(t)
 		if t.started && t.Leader() {
 			tr.orphans++
 		}

@@ -47,3 +47,13 @@ func (r *Regs) Rewind(arg0 uint64) {
 	r.r.Rax = r.r.Orig_rax
 	r.r.Rip -= 2
 }
+
+// Reenter, at a syscall-entry stop, makes the kernel skip the call
+// (orig_rax = -1 leaves rax alone) and the task execute it again when it
+// resumes: rax = the call's number, rip back over the syscall
+// instruction. arg0 is unused on x86.
+func (r *Regs) Reenter(arg0 uint64) {
+	r.r.Rax = r.r.Orig_rax
+	r.r.Orig_rax = ^uint64(0)
+	r.r.Rip -= 2
+}

@@ -9,8 +9,9 @@ import (
 // Regs is the register set the engine reads and writes to restart a
 // system call (S21).
 type Regs struct {
-	r  unix.PtraceRegsArm64
-	nr int64
+	r     unix.PtraceRegsArm64
+	nr    int64
+	setNr bool // SetRegs writes nr (Reenter)
 }
 
 const (
@@ -41,9 +42,17 @@ func GetRegs(tid int, r *Regs) error {
 	return nil
 }
 
-// SetRegs writes the tracee's registers.
+// SetRegs writes the tracee's registers, and its system call number
+// when Reenter changed it.
 func SetRegs(tid int, r *Regs) error {
-	return regset(unix.PTRACE_SETREGSET, tid, ntPrstatus, unsafe.Pointer(&r.r), int(unsafe.Sizeof(r.r)))
+	if err := regset(unix.PTRACE_SETREGSET, tid, ntPrstatus, unsafe.Pointer(&r.r), int(unsafe.Sizeof(r.r))); err != nil {
+		return err
+	}
+	if !r.setNr {
+		return nil
+	}
+	nr := int32(r.nr)
+	return regset(unix.PTRACE_SETREGSET, tid, ntArmSystemCall, unsafe.Pointer(&nr), 4)
 }
 
 // Nr is the number of the system call the task is in or returned from,
@@ -71,6 +80,17 @@ func (r *Regs) SetArg(i int, compat bool, v uint64) { r.r.Regs[i] = v }
 // as the kernel does for -ERESTARTNOINTR (arch/arm64/kernel/signal.c):
 // x0 = orig_x0, pc back over the 4-byte svc instruction.
 func (r *Regs) Rewind(arg0 uint64) {
+	r.r.Regs[0] = arg0
+	r.r.Pc -= 4
+}
+
+// Reenter, at a syscall-entry stop, makes the kernel skip the call
+// (system call number -1: x0 is kept) and the task execute it again when
+// it resumes: x0 = arg0, pc back over the svc instruction (x8 still
+// holds the number).
+func (r *Regs) Reenter(arg0 uint64) {
+	r.nr = -1
+	r.setNr = true
 	r.r.Regs[0] = arg0
 	r.r.Pc -= 4
 }

@@ -34,3 +34,6 @@ func (r *Regs) SetArg(i int, compat bool, v uint64) {}
 
 // Rewind does nothing.
 func (r *Regs) Rewind(arg0 uint64) {}
+
+// Reenter does nothing.
+func (r *Regs) Reenter(arg0 uint64) {}

@@ -1,0 +1,172 @@
+package seize
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// When did a sleeping call start? (S21)
+//
+// A call the tracer interrupts, and then restarts, must not return before
+// its timeout would have run out untraced. For a call whose start the
+// tracer did not see (it attached, or does not stop at calls) the
+// scheduler keeps a record: se.exec_start in /proc/TID/sched, set when the
+// task was last dequeued, that is when it went to sleep in the call. It is
+// on the clock_task of the CPU the task ran on, which leaves out that
+// CPU's irq and steal time: the CPUs' clocks differ (by seconds on a VM)
+// and each drifts from CLOCK_MONOTONIC. And a sleeping task can be moved
+// to another CPU, so the CPU it last ran on does not say which clock the
+// record is on.
+//
+// So the engine measures every CPU the task may run on: the tracer thread
+// moves itself for a moment to each (its own affinity only: the tracee
+// sees nothing), refreshes its own exec_start (sched_yield updates the
+// running task's record) and compares it with CLOCK_MONOTONIC. Each CPU's
+// offset gives a candidate time in the past; the latest candidate that is
+// not in the future is taken. Every error goes one way, towards a later
+// start and so a later return, never an earlier one:
+//   - the tracer's record can only lag its clock (the offset comes out
+//     smaller, the candidate later);
+//   - offsets are measured after the task's record was read: clock_task
+//     falls behind CLOCK_MONOTONIC over time, so a later offset is smaller;
+//   - a candidate on the wrong CPU's clock is either in the future
+//     (discarded) or later than the true one (it is the maximum).
+// The price is lateness where the wrong candidate wins: at most the
+// difference of two CPUs' offsets, and only for calls that slept longer
+// than it. Without /proc/TID/sched (no CONFIG_SCHED_DEBUG) the start is
+// unknown and a restarted call waits its whole timeout again.
+
+// sleepRecord is what readSleep noted of a sleeping task.
+type sleepRecord struct {
+	es   int64       // se.exec_start, ns on some CPU's clock_task; 0 if unknown
+	read int64       // monotonicNs when it was read
+	cpus unix.CPUSet // the CPUs the task may run on
+}
+
+func (r *sleepRecord) known() bool { return r.es != 0 }
+
+// readSleep notes a sleeping task's scheduler record, before an interrupt
+// wakes it.
+func readSleep(tid int) sleepRecord {
+	var r sleepRecord
+	if unix.SchedGetaffinity(tid, &r.cpus) != nil {
+		return sleepRecord{}
+	}
+	es, ok := execStartNs("/proc/" + strconv.Itoa(tid) + "/sched")
+	if !ok {
+		return sleepRecord{}
+	}
+	r.es, r.read = es, monotonicNs()
+	return r
+}
+
+// cpuClocks caches each CPU's clock_task - monotonicNs offset, with the
+// time it was measured: an offset serves only records read before it.
+type cpuClocks struct {
+	off map[int]int64
+	at  map[int]int64
+}
+
+// sleepStart is, on the monotonicNs clock, the latest possible time the
+// task of r went to sleep; 0 if unknown.
+func (c *cpuClocks) sleepStart(r sleepRecord) int64 {
+	if !r.known() {
+		return 0
+	}
+	if !c.measure(&r) {
+		return 0
+	}
+	now := monotonicNs()
+	best := int64(0)
+	for cpu := 0; cpu < len(r.cpus)*64; cpu++ {
+		if !r.cpus.IsSet(cpu) {
+			continue
+		}
+		if cand := r.es - c.off[cpu]; cand <= now && cand > best {
+			best = cand
+		}
+	}
+	return best
+}
+
+// measure makes sure every CPU of r has an offset measured after r was
+// read. It fails if the tracer thread may not run on one of them.
+func (c *cpuClocks) measure(r *sleepRecord) bool {
+	if c.off == nil {
+		c.off, c.at = make(map[int]int64), make(map[int]int64)
+	}
+	var old unix.CPUSet
+	moved := false
+	ok := true
+	for cpu := 0; cpu < len(r.cpus)*64 && ok; cpu++ {
+		if !r.cpus.IsSet(cpu) || c.at[cpu] > r.read {
+			continue
+		}
+		if !moved {
+			if unix.SchedGetaffinity(0, &old) != nil {
+				return false
+			}
+			moved = true
+		}
+		var one unix.CPUSet
+		one.Set(cpu)
+		at := monotonicNs()
+		if unix.SchedSetaffinity(0, &one) != nil {
+			ok = false
+			break
+		}
+		// A yield makes the scheduler update the running task's record
+		// (pick_task_fair: update_curr), which otherwise lags up to a tick.
+		unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
+		ours, good := execStartNs("/proc/thread-self/sched")
+		if !good {
+			ok = false
+			break
+		}
+		c.off[cpu], c.at[cpu] = ours-monotonicNs(), at
+	}
+	if moved {
+		unix.SchedSetaffinity(0, &old)
+	}
+	return ok
+}
+
+// execStartNs reads se.exec_start (printed as ms with 6 decimals) in ns.
+func execStartNs(path string) (int64, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.Index(b, []byte("se.exec_start"))
+	if i < 0 {
+		return 0, false
+	}
+	b = b[i+len("se.exec_start"):]
+	if j := bytes.IndexByte(b, '\n'); j >= 0 {
+		b = b[:j]
+	}
+	_, v, ok := bytes.Cut(b, []byte(":"))
+	if !ok {
+		return 0, false
+	}
+	ms, frac, _ := bytes.Cut(bytes.TrimSpace(v), []byte("."))
+	whole, err := strconv.ParseInt(string(ms), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	var ns int64
+	if len(frac) > 0 {
+		f := string(frac)
+		for len(f) < 6 {
+			f += "0"
+		}
+		if ns, err = strconv.ParseInt(f[:6], 10, 64); err != nil {
+			return 0, false
+		}
+	}
+	es := whole*1_000_000 + ns
+	return es, es > 0
+}
