@@ -402,7 +402,7 @@ Output:
 
 Statistics:
   -c, --summary-only
-                 print a table of calls, errors and time per system call
+                 print a table of calls, errors and system time per call
                  instead of the trace (with --format json: a "summary"
                  object)
   -C, --summary  print the trace and the table
@@ -410,9 +410,10 @@ Statistics:
                  sort the table by time (default), min-time, max-time,
                  avg-time, calls, errors, name or nothing
   -w, --summary-wall-clock
-                 time each call from its entry to its exit (seize always
-                 measures wall-clock time between the two stops; strace
-                 without -w measures system CPU time)
+                 count the wall-clock time of each call, from its entry to
+                 its exit; without -w the table counts system CPU time,
+                 the thread's own time in the kernel between the two
+                 stops (strace samples its whole process's in ticks)
 
   -h, --help     this text
 

@@ -44,6 +44,7 @@ type printer struct {
 	json     *format.JSON
 	pf       *format.Perfetto
 	sum      *format.Summary // -c, -C
+	cpu      bool            // -c/-C without -w: count system CPU time
 	staged   bool            // -z/-Z/-e status=: lines written whole at exit
 	lines    bool            // syscall, signal and exit lines are printed
 	pending  []*task         // JSON: calls entered, not yet written
@@ -76,6 +77,9 @@ type task struct {
 	pers      sysabi.Arch // the architecture of its calls so far
 	prev      string      // the previous call's name, for restart_syscall
 	comm      string
+	clock     *cpuClock     // -c without -w: the task's CPU time
+	cpuStart  time.Duration // ... at the pending call's entry
+	cpuOK     bool          // cpuStart was read
 }
 
 // proc tracks the tasks of one process so that its exit lines are written
@@ -113,6 +117,7 @@ func newPrinter(out io.Writer, toFile bool, c *config) *printer {
 	}
 	if c.summary != summaryNone {
 		p.sum = &format.Summary{}
+		p.cpu = !c.wallClock
 	}
 	defer func() { p.quietWant = p.quiet }()
 	switch c.format {
@@ -433,6 +438,9 @@ func (p *printer) entry(ev *seize.Event) {
 		return
 	}
 	t.name = sysabi.SyscallName(arch, ev.Nr)
+	if p.cpu {
+		p.cpuEntry(t)
+	}
 	if arch != t.pers {
 		p.personality(t, arch)
 	}
@@ -562,7 +570,7 @@ func (p *printer) exit(ev *seize.Event) {
 	errno := int(ev.Errno)
 	if p.sum != nil && !strings.HasPrefix(t.name, "syscall_") {
 		// strace counts only the calls of its tables.
-		p.sum.Add(t.arch, t.nr, t.name, dur, errno != 0)
+		p.sum.Add(t.arch, t.nr, t.name, p.summaryTime(t, dur), errno != 0)
 	}
 	t.prev = t.name
 	if !p.lines {
@@ -720,6 +728,9 @@ func (p *printer) exec(ev *seize.Event) {
 // drop forgets a task that is gone.
 func (p *printer) drop(t *task) {
 	p.unpend(t)
+	if t.clock != nil {
+		t.clock.close()
+	}
 	if t.txt != nil {
 		t.txt.RemoveTask(t.tid)
 		if t.file != nil {
@@ -879,6 +890,9 @@ func (p *printer) finishLocked() {
 		if t.file != nil {
 			t.file.Close()
 			t.file = nil
+		}
+		if t.clock != nil {
+			t.clock.close()
 		}
 	}
 }

@@ -10,9 +10,13 @@
 //   restart      sleep 200 ms while a child stops (SIGSTOP) and continues
 //                (SIGCONT) this process 50 ms in: the kernel resumes the
 //                sleep with restart_syscall
+//   cpu          read 256 MiB from /dev/zero and 16 MiB from getrandom
+//                (system CPU time), then sleep 50 ms (none)
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -72,6 +76,16 @@ int main(int argc, char **argv) {
 		nap(200);
 		int st;
 		waitpid(c, &st, 0);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "cpu")) {
+		size_t n = 64 << 20;
+		char *b = malloc(n);
+		int fd = open("/dev/zero", O_RDONLY);
+		for (int i = 0; i < 4; i++)
+			read(fd, b, n);
+		getrandom(b, 16 << 20, 0);
+		nap(50);
 		return 0;
 	}
 	return 2;
