@@ -151,7 +151,8 @@ func (d *Decoder) Entry(dst []byte, c *Call, arch sysabi.Arch, nr uint64, args [
 		}
 		p.step(st)
 	}
-	if c.printed < len(c.desc.steps) && p.n > 0 {
+	if c.printed < len(c.desc.steps) && p.n > 0 && c.desc.steps[c.printed].k != kClone3Stored {
+		// kClone3Stored continues the argument before it.
 		p.sep()
 	}
 	c.spSet = false

@@ -314,9 +314,13 @@ func (p *printer) step(st step) {
 		p.epollEvents(v, uint64(c.ret), true)
 	case kClone3:
 		p.clone3(v, p.arg(st.b))
+	case kClone3Stored:
+		// Not an argument of its own: what follows the struct.
 		if p.exit {
 			p.clone3Exit()
 		}
+		p.n = max(p.n, 1)
+		return
 	case kArgv:
 		p.strArray(v)
 	case kEnvp:
@@ -948,18 +952,24 @@ func (p *printer) cloneExit() {
 	}
 }
 
-// clone3AtExit: with CLONE_PARENT_SETTID the struct prints at exit,
-// followed by the tid the kernel stored.
+// clone3AtExit: with CLONE_PARENT_SETTID or CLONE_PIDFD the kernel
+// stores through the struct, and strace prints what it stored at exit,
+// after the struct printed at entry: clone3({...} => {parent_tid=[N]}, 88).
 func (p *printer) clone3AtExit() bool {
+	if p.arg(1) < 64 {
+		return false
+	}
 	flags, ok := p.readU32(p.arg(0))
-	return ok && flags&unix.CLONE_PARENT_SETTID != 0
+	return ok && flags&(unix.CLONE_PARENT_SETTID|unix.CLONE_PIDFD) != 0
 }
 
-// clone3 prints struct clone_args, and at exit the parent_tid the kernel
-// stored.
+// clone3 prints struct clone_args (include/uapi/linux/sched.h: flags,
+// pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+// set_tid, set_tid_size, cgroup; 64 bytes up to tls).
 func (p *printer) clone3(addr, size uint64) {
 	var b [88]byte
-	if size < 64 || !p.read(addr, b[:64]) {
+	n := min(size, uint64(len(b)))
+	if size < 64 || !p.read(addr, b[:n]) {
 		p.ptr(addr)
 		return
 	}
@@ -980,7 +990,11 @@ func (p *printer) clone3(addr, size uint64) {
 		p.ptr(f(3))
 	}
 	p.s(", exit_signal=")
-	p.sig(int64(f(4)))
+	if sig := f(4); sig < 1<<31-1 {
+		p.sig(int64(sig))
+	} else {
+		p.udec(sig)
+	}
 	p.s(", stack=")
 	p.ptr(f(5))
 	p.s(", stack_size=")
@@ -989,25 +1003,80 @@ func (p *printer) clone3(addr, size uint64) {
 		p.s(", tls=")
 		p.ptr(f(7))
 	}
+	if n >= 80 && (f(8) != 0 || f(9) != 0) {
+		p.s(", set_tid=")
+		if tids, cnt := f(8), f(9); tids != 0 && cnt != 0 && cnt <= 32 {
+			p.intArray(tids, cnt)
+		} else {
+			p.ptr(tids)
+		}
+		p.s(", set_tid_size=")
+		p.udec(f(9))
+	}
+	if n >= 88 && (f(10) != 0 || flags&unix.CLONE_INTO_CGROUP != 0) {
+		p.s(", cgroup=")
+		p.udec(f(10))
+	}
 	p.s("}")
 }
 
-// clone3Exit appends " => {parent_tid=[N]}" at exit.
+// intArray prints n C ints at addr: [1, 2, 3].
+func (p *printer) intArray(addr, n uint64) {
+	p.s("[")
+	for i := uint64(0); i < n; i++ {
+		if i > 0 {
+			p.s(", ")
+		}
+		v, ok := p.readU32(addr + 4*i)
+		if !ok {
+			p.s("...")
+			break
+		}
+		p.dec(int64(int32(v)))
+	}
+	p.s("]")
+}
+
+// clone3Exit appends what the kernel stored: " => {pidfd=[N],
+// parent_tid=[N]}".
 func (p *printer) clone3Exit() {
 	var b [32]byte
 	addr := p.arg(0)
-	if p.failed() || !p.read(addr, b[:32]) {
+	if p.failed() {
+		return
+	}
+	if !p.read(addr, b[:32]) {
+		p.s(" => ")
+		p.ptr(addr)
 		return
 	}
 	flags := le.Uint64(b[:])
-	if flags&unix.CLONE_PARENT_SETTID == 0 {
+	sep := " => {"
+	if flags&unix.CLONE_PIDFD != 0 {
+		p.s(sep + "pidfd=")
+		sep = ", "
+		p.intPtrFd(le.Uint64(b[8:]))
+	}
+	if flags&unix.CLONE_PARENT_SETTID != 0 {
+		p.s(sep + "parent_tid=")
+		sep = ", "
+		p.intPtr(le.Uint64(b[24:]))
+	}
+	if sep == ", " {
+		p.s("}")
+	}
+}
+
+// intPtrFd prints "[fd]" for a descriptor the kernel stored at addr.
+func (p *printer) intPtrFd(addr uint64) {
+	v, ok := p.readU32(addr)
+	if !ok {
+		p.ptr(addr)
 		return
 	}
-	if v, ok := p.readU32(le.Uint64(b[24:])); ok {
-		p.s(" => {parent_tid=[")
-		p.dec(int64(int32(v)))
-		p.s("]}")
-	}
+	p.s("[")
+	p.fd(int64(int32(v)))
+	p.s("]")
 }
 
 // itimerval prints struct itimerval.

@@ -80,7 +80,8 @@ const (
 	kFutex                      // futex op and the arguments it uses
 	kCloneEntry                 // clone's stack and flags
 	kCloneExit                  // clone's tid pointers and tls
-	kClone3                     // struct clone_args
+	kClone3                     // struct clone_args, at entry
+	kClone3Stored               // " => {parent_tid=[N]}": what clone3 stored
 	kArgv                       // execve's argv
 	kEnvp                       // execve's envp
 	kWaitStatus                 // int *wstatus
@@ -126,7 +127,7 @@ func (k kind) atExit(p *printer) bool {
 		return ioctlArgAtExit(c)
 	case kCloneExit:
 		return cloneExitNeeded(c)
-	case kClone3:
+	case kClone3Stored:
 		return p.clone3AtExit()
 	case kPrctlArgs:
 		return prctlAtExit(c)
@@ -281,7 +282,7 @@ var syscallTable = map[string]*sysDesc{
 
 	// Processes.
 	"clone":             d(rDec, a(kCloneEntry, 0), a(kCloneExit, 0)),
-	"clone3":            d(rDec, ab(kClone3, 0, 1), a(kUlong, 1)),
+	"clone3":            d(rDec, ab(kClone3, 0, 1), a(kClone3Stored, 0), a(kUlong, 1)),
 	"fork":              noArg,
 	"vfork":             noArg,
 	"execve":            d(rDec, path0, a(kArgv, 1), a(kEnvp, 2)),

@@ -91,6 +91,15 @@ static void more(void) {
 	if (c == 0)
 		_exit(0);
 	wait4(c, NULL, 0, NULL);
+	int pidfd = -1;
+	struct clone_args cp = {.exit_signal = SIGCHLD, .flags = CLONE_PIDFD | CLONE_PARENT_SETTID};
+	cp.pidfd = (unsigned long)&pidfd;
+	cp.parent_tid = (unsigned long)&ptid;
+	c = syscall(SYS_clone3, &cp, 64);
+	if (c == 0)
+		_exit(0);
+	wait4(c, NULL, 0, NULL);
+	close(pidfd);
 }
 
 // prctls makes the prctl calls real programs make (and some they do not),
