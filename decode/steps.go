@@ -121,6 +121,18 @@ func (p *printer) step(st step) {
 			return
 		}
 		p.iovec(v, p.arg(st.b), c.ret)
+	case kMpolMode:
+		p.mpolMode(v & 0xffffffff)
+	case kMpolModeOut:
+		p.mpolModeOut(v)
+	case kNodemaskIn:
+		p.nodemask(v, p.arg(st.b))
+	case kNodemaskOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.nodemask(v, p.arg(st.b))
 	case kOffset:
 		if st.b < 0 {
 			p.dec(p.argLong(st.a))
@@ -691,11 +703,26 @@ func (p *printer) siginfo(addr uint64) {
 			u = off + 16
 		}
 		p.s(", si_utime=")
-		p.dec(p.sword(b[u:]))
+		p.clockT(p.sword(b[u:]))
 		p.s(", si_stime=")
-		p.dec(p.sword(b[u+ws:]))
+		p.clockT(p.sword(b[u+ws:]))
 	}
 	p.s("}")
+}
+
+// clockT prints a clock_t in ticks of USER_HZ (100): "3 /* 0.03 s */".
+func (p *printer) clockT(v int64) {
+	p.dec(v)
+	if v > 0 {
+		p.s(" /* ")
+		p.dec(v / 100)
+		p.s(".")
+		if v%100 < 10 {
+			p.s("0")
+		}
+		p.dec(v % 100)
+		p.s(" s */")
+	}
 }
 
 // sword reads a signed tracee long from b.

@@ -83,7 +83,7 @@ func traceWith(t *testing.T, tool, dir string, flags []string, argv ...string) (
 var (
 	reHex      = regexp.MustCompile(`0x[0-9a-f]{5,}`)
 	rePad      = regexp.MustCompile(`\) +=( |$)`)
-	reTimes    = regexp.MustCompile(`(tv_sec|tv_nsec|tv_usec|st_atime|st_mtime|st_ctime|si_utime|si_stime)=\d+`)
+	reTimes    = regexp.MustCompile(`(tv_sec|tv_nsec|tv_usec|st_atime|st_mtime|st_ctime|si_utime|si_stime)=\d+( /\* \d+\.\d+ s \*/)?`)
 	reRandom   = regexp.MustCompile(`getrandom\("[^"]*"`)
 	reIno      = regexp.MustCompile(`(st_ino|d_ino|stx_ino|_nsec|socket:\[|pipe:\[)=?\d+`)
 	reDate     = regexp.MustCompile(` /\* \d{4}-[^*]* \*/`)

@@ -142,6 +142,20 @@ static void prctls(void) {
 	prctl(0x12345678, 1, 2, 3, 4);
 }
 
+// numa makes the memory policy calls of ps and of NUMA-aware programs.
+static void numa(void) {
+	unsigned long mask[20] = {0};
+	int mode;
+	syscall(SYS_get_mempolicy, &mode, mask, 1025, 0, 0);
+	syscall(SYS_get_mempolicy, &mode, mask, 65, 0, 4 /* MPOL_F_MEMS_ALLOWED */);
+	mask[0] = 1;
+	syscall(SYS_set_mempolicy, 1 /* MPOL_PREFERRED */, mask, 65);
+	syscall(SYS_set_mempolicy, 0 /* MPOL_DEFAULT */, NULL, 0);
+	syscall(SYS_set_mempolicy, 2 | (1 << 15) /* MPOL_BIND|MPOL_F_STATIC_NODES */, mask, 1025);
+	syscall(SYS_mbind, (void *)0x1000, 4096, 2 /* MPOL_BIND */, mask, 64, 1 /* MPOL_MF_STRICT */);
+	syscall(SYS_get_mempolicy, &mode, (void *)8, 1025, 0, 0);
+}
+
 static void on_alrm(int sig) { (void)sig; }
 
 // interrupted blocks in read until SIGALRM, whose handler has no
@@ -496,6 +510,7 @@ int main(int argc, char **argv) {
 	hostile();
 	more();
 	prctls();
+	numa();
 	interrupted();
 	pid_t c = fork();
 	if (c == 0) {
