@@ -38,7 +38,8 @@ type Memory interface {
 type Options struct {
 	// StringLimit is strace -s (default 32 when 0): the most bytes of a
 	// string or buffer shown before "...", and the most elements of an
-	// array.
+	// array. A negative value is strace's -s 0: no bytes and no elements
+	// (`""...`, `[...]`); file names are printed whole whatever the limit.
 	StringLimit int
 	// Hex is 0 for strace's default escaping, 1 for -x (a string holding
 	// non-ASCII bytes is printed all as \x), 2 for -xx (all bytes as \x).

@@ -285,6 +285,15 @@ func (p *printer) buf(addr uint64, n uint64, style uint8) {
 		p.hex(addr)
 		return
 	}
+	if show == 0 && n > 0 {
+		// -s 0 shows no byte, but strace still reads one: an
+		// unreadable buffer prints as its address.
+		var one [1]byte
+		if !p.read(addr, one[:]) {
+			p.hex(addr)
+			return
+		}
+	}
 	if show == 0 && p.mem == nil {
 		p.hex(addr)
 		return
@@ -298,6 +307,14 @@ func (p *printer) elemLimit() int {
 		return maxVerbN
 	}
 	return p.d.limit()
+}
+
+// more marks an array cut at the element limit: "..." after i elements.
+func (p *printer) more(i uint64) {
+	if i > 0 {
+		p.s(", ")
+	}
+	p.s("...")
 }
 
 // sigset prints a signal mask of size bytes at addr.
@@ -487,9 +504,17 @@ func (p *printer) fdPair(addr uint64) {
 		p.ptr(addr)
 		return
 	}
+	// An array of two, cut at -s like strace's other arrays.
 	p.s("[")
-	p.fd(int64(int32(le.Uint32(b[:]))))
-	p.s(", ")
-	p.fd(int64(int32(le.Uint32(b[4:]))))
+	for i := uint64(0); i < 2; i++ {
+		if i >= uint64(p.elemLimit()) {
+			p.more(i)
+			break
+		}
+		if i > 0 {
+			p.s(", ")
+		}
+		p.fd(int64(int32(le.Uint32(b[4*i:]))))
+	}
 	p.s("]")
 }

@@ -524,7 +524,7 @@ func (p *printer) iovec(addr, cnt uint64, data int64) {
 	p.s("[")
 	for i := uint64(0); i < cnt; i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(i)
 			break
 		}
 		var b [16]byte
@@ -591,7 +591,7 @@ func (p *printer) strArray(addr uint64) {
 			break
 		}
 		if i >= lim {
-			p.s(", ...")
+			p.more(uint64(i))
 			break
 		}
 		if i > 0 {
@@ -855,8 +855,9 @@ func (p *printer) utsname(addr uint64) {
 		}
 		p.s(names[i])
 		p.s("=")
+		// A char array of its own size: not cut at -s.
 		f := b[i*65 : i*65+65]
-		p.b = p.d.quote(p.b, f, false, qNulEnds)
+		p.b = p.d.quote(p.b, f, false, qNulEnds|qNoLimit)
 	}
 	if !p.d.Opts.Verbose {
 		p.s(", ...")
@@ -1249,7 +1250,7 @@ func (p *printer) gids(addr, n uint64) {
 	p.s("[")
 	for i := uint64(0); i < n; i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(i)
 			break
 		}
 		v, ok := p.readU32(addr + 4*i)

@@ -284,7 +284,7 @@ func (p *printer) dirents(addr, n uint64) {
 	lim := p.elemLimit()
 	for off, i := 0, 0; off+19 <= len(buf); i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(uint64(i))
 			break
 		}
 		e := buf[off:]
@@ -806,7 +806,7 @@ func (p *printer) pollArray(addr, n uint64, revents bool) {
 			}
 		}
 		if uint64(shown) >= lim {
-			p.s(", ...")
+			p.more(uint64(shown))
 			break
 		}
 		if shown > 0 {
@@ -983,8 +983,8 @@ func (p *printer) epollEvents(addr, n uint64, array bool) {
 		p.s("[")
 	}
 	for i := uint64(0); i < n; i++ {
-		if i >= lim {
-			p.s(", ...")
+		if i >= lim && array {
+			p.more(i)
 			break
 		}
 		var b [16]byte

@@ -239,6 +239,8 @@ func TestDifferentialStrace(t *testing.T) {
 		{"x", []string{"-x"}, 0.97},
 		{"xx", []string{"-xx"}, 0.97},
 		{"s8", []string{"-s", "8"}, 0.97},
+		{"s0", []string{"-s", "0"}, 0.97},
+		{"s1", []string{"-s", "1"}, 0.97},
 		{"v", []string{"-v"}, 0.90},
 		{"y", []string{"-y"}, 0.90},
 		{"T", []string{"-T"}, 0.97},

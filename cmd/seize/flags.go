@@ -299,6 +299,9 @@ func (c *config) setStrLimit(s string) error {
 		return usagef("invalid -s %q: give the number of bytes of strings to show", s)
 	}
 	c.strLimit = n
+	if n == 0 {
+		c.strLimit = -1 // decode's spelling of -s 0
+	}
 	return nil
 }
 
@@ -383,7 +386,8 @@ Output:
                  default ` + defaultPerfettoFile + `) for ui.perfetto.dev or
                  chrome://tracing: a track per thread, a slice per call
   -s N, --string-limit=N
-                 show at most N bytes of each string (default 32)
+                 show at most N bytes of each string and N elements of
+                 each array (default 32; 0 shows none: ""..., [...])
   -x             print strings that hold non-ASCII bytes in hex
   -xx            print all strings in hex
   -y, --decode-fds
