@@ -51,6 +51,10 @@ type Options struct {
 	// Verbose is -v: structures and arrays unabbreviated (execve's envp
 	// listed instead of "/* N vars */", every stat field).
 	Verbose bool
+	// NoDeref is strace's -e verbose= for the calls it leaves out:
+	// structures and arrays in tracee memory print as their addresses
+	// ("fstat(3, 0x7ffd...)"); strings and buffers still print.
+	NoDeref bool
 }
 
 // Decoder formats system calls. It holds no per-call state: one Decoder

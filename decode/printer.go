@@ -147,8 +147,20 @@ func (p *printer) sig(v int64) {
 
 // Memory.
 
-// read fills buf from addr; false unless all of it could be read.
+// read fills buf from addr with a structure or an array; false unless
+// all of it could be read. Under Options.NoDeref it reads nothing: the
+// value then prints as its address, as strace prints the calls that -e
+// verbose= leaves out.
 func (p *printer) read(addr uint64, buf []byte) bool {
+	if p.d.Opts.NoDeref {
+		return false
+	}
+	return p.readData(addr, buf)
+}
+
+// readData is read for the bytes of strings and buffers, which strace
+// shows whatever -e verbose= says.
+func (p *printer) readData(addr uint64, buf []byte) bool {
 	if p.mem == nil || addr == 0 {
 		return false
 	}
@@ -281,7 +293,7 @@ func (p *printer) buf(addr uint64, n uint64, style uint8) {
 		show = l
 	}
 	b := p.scratch(int(show))
-	if !p.read(addr, b) && show > 0 {
+	if !p.readData(addr, b) && show > 0 {
 		p.hex(addr)
 		return
 	}
@@ -289,7 +301,7 @@ func (p *printer) buf(addr uint64, n uint64, style uint8) {
 		// -s 0 shows no byte, but strace still reads one: an
 		// unreadable buffer prints as its address.
 		var one [1]byte
-		if !p.read(addr, one[:]) {
+		if !p.readData(addr, one[:]) {
 			p.hex(addr)
 			return
 		}

@@ -61,6 +61,13 @@ func (p *printer) step(st step) {
 	case kPrctlArgs:
 		p.prctlArgs()
 		return
+	case kClone3Stored:
+		// Not an argument of its own: what follows the struct.
+		if p.exit {
+			p.clone3Exit()
+		}
+		p.n = max(p.n, 1)
+		return
 	}
 	p.begin()
 	v := p.arg(st.a)
@@ -326,13 +333,7 @@ func (p *printer) step(st step) {
 		p.epollEvents(v, uint64(c.ret), true)
 	case kClone3:
 		p.clone3(v, p.arg(st.b))
-	case kClone3Stored:
-		// Not an argument of its own: what follows the struct.
-		if p.exit {
-			p.clone3Exit()
-		}
-		p.n = max(p.n, 1)
-		return
+
 	case kArgv:
 		p.strArray(v)
 	case kEnvp:

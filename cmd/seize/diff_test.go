@@ -252,6 +252,8 @@ func TestDifferentialStrace(t *testing.T) {
 		{"trace-file", []string{"-e", "trace=%file,%desc"}, 0.97},
 		{"trace-not-memory", []string{"-e", "trace=!%memory,/^rt_sig", "-e", "signal=!SIGCHLD"}, 0.97},
 		{"raw", []string{"-e", "raw=read,write,openat,close"}, 0.97},
+		{"verbose-none", []string{"-e", "verbose=none"}, 0.97},
+		{"verbose-some", []string{"-e", "verbose=!%file,rt_sigaction", "-v"}, 0.97},
 		{"qq-f", []string{"-qq", "-f"}, 0.95},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

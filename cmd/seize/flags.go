@@ -370,8 +370,8 @@ Filtering:
                  show only calls that failed (-e status=failed)
   -e abbrev=SET  abbreviate the structures of these calls (default all)
   -e raw=SET     print these calls' arguments and result as raw hex
-  -e verbose=SET accepted for strace compatibility; seize dereferences the
-                 structures of every call
+  -e verbose=SET dereference the structures of these calls (default all);
+                 the others print structures and arrays as addresses
   A bare -e SET means -e trace=SET. Each -e replaces an earlier one of the
   same kind. The long forms --trace=, --signal=, --status=, --abbrev=,
   --raw= and --verbose= are the same.

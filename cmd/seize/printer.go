@@ -27,9 +27,10 @@ type printer struct {
 	mu  sync.Mutex
 	c   *config
 	f   *filter.Filter
-	dec decode.Decoder // abbreviated structures
-	// decV prints the calls -e abbrev= leaves out (all of them with -v).
-	decV decode.Decoder
+	// decs are the decoders of the calls -e abbrev= and -e verbose=
+	// select: decs[0] abbreviates structures, decs[decFull] prints them
+	// whole (-v), decs[decNoDeref] prints them as addresses.
+	decs [4]decode.Decoder
 
 	quiet     bool        // no attached/detached messages now
 	quietWant bool        // ... once attached (launch mode hides its own)
@@ -107,9 +108,11 @@ func newPrinter(out io.Writer, toFile bool, c *config) *printer {
 	if c.fdPaths {
 		opts.FdPath = p.fdPath
 	}
-	p.dec.Opts = opts
-	opts.Verbose = true
-	p.decV.Opts = opts
+	for i := range p.decs {
+		p.decs[i].Opts = opts
+		p.decs[i].Opts.Verbose = i&decFull != 0
+		p.decs[i].Opts.NoDeref = i&decNoDeref != 0
+	}
 	for _, st := range []filter.Status{filter.StatusSuccessful, filter.StatusFailed, filter.StatusUnfinished, filter.StatusDetached} {
 		if !p.f.Status.Has(st) {
 			p.staged = true
@@ -448,7 +451,7 @@ func (p *printer) entry(ev *seize.Event) {
 		// -c: only counted, under the name strace counts: i386's
 		// socketcall and ipc as their subcalls.
 		if arch == sysabi.ArchI386 && (t.name == "socketcall" || t.name == "ipc") {
-			t.text = p.dec.Entry(t.text[:0], &t.call, arch, ev.Nr, ev.Args, ev.Task)
+			t.text = p.decs[0].Entry(t.text[:0], &t.call, arch, ev.Nr, ev.Args, ev.Task)
 			t.name = t.call.Name()
 		}
 		return
@@ -463,10 +466,7 @@ func (p *printer) entry(ev *seize.Event) {
 		}
 		t.dec = nil
 	} else {
-		t.dec = &p.dec
-		if !p.f.Abbrev.Has(arch, ev.Nr) {
-			t.dec = &p.decV
-		}
+		t.dec = &p.decs[p.decoder(arch, ev.Nr)]
 		p.fdTid = t.tid
 		t.call.SetStackPointer(ev.SP)
 		t.text = t.dec.Entry(t.text, &t.call, arch, ev.Nr, ev.Args, ev.Task)
@@ -490,6 +490,24 @@ func (p *printer) entry(ev *seize.Event) {
 	case p.json != nil:
 		p.pending = append(p.pending, t)
 	}
+}
+
+// Indexes of printer.decs.
+const (
+	decFull    = 1 // -e abbrev= leaves the call out (-v)
+	decNoDeref = 2 // -e verbose= leaves the call out
+)
+
+// decoder is the index in p.decs of the decoder of nr.
+func (p *printer) decoder(arch sysabi.Arch, nr uint64) int {
+	i := 0
+	if !p.f.Abbrev.Has(arch, nr) {
+		i |= decFull
+	}
+	if !p.f.Verbose.Has(arch, nr) {
+		i |= decNoDeref
+	}
+	return i
 }
 
 // personality writes strace's "[ Process PID=N runs in 32 bit mode. ]"
