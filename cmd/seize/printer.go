@@ -24,9 +24,9 @@ import (
 // Perfetto trace, and the -c summary. Its handle runs on the tracer
 // thread, at the stop; mu also lets other goroutines print messages.
 type printer struct {
-	mu  sync.Mutex
-	c   *config
-	f   *filter.Filter
+	mu sync.Mutex
+	c  *config
+	f  *filter.Filter
 	// decs are the decoders of the calls -e abbrev= and -e verbose=
 	// select: decs[0] abbreviates structures, decs[decFull] prints them
 	// whole (-v), decs[decNoDeref] prints them as addresses.
