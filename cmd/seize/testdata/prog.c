@@ -10,6 +10,8 @@
 //   restart      sleep 200 ms while a child stops (SIGSTOP) and continues
 //                (SIGCONT) this process 50 ms in: the kernel resumes the
 //                sleep with restart_syscall
+//   threads      four threads make three getppid calls each and sleep
+//                1 ms, so that the calls of tasks interleave
 //   cpu          read 256 MiB from /dev/zero and 16 MiB from getrandom
 //                (system CPU time), then sleep 50 ms (none)
 #define _GNU_SOURCE
@@ -31,6 +33,14 @@ static void nap(long ms) {
 static void *thread(void *arg) {
 	(void)arg;
 	nap(20);
+	return NULL;
+}
+
+static void *worker(void *arg) {
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		getppid();
+	nap(1);
 	return NULL;
 }
 
@@ -76,6 +86,14 @@ int main(int argc, char **argv) {
 		nap(200);
 		int st;
 		waitpid(c, &st, 0);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "threads")) {
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, worker, NULL);
+		for (int i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "cpu")) {
