@@ -13,7 +13,10 @@ package main
 // clock id, (~tid<<3)|6, would be cheaper, but the kernel's lookup_task
 // only accepts it for threads of the caller's own process.)
 //
-// Each task keeps its file open; a stop costs one pread. Without
+// A task keeps its file open (up to maxOpenClocks of them, so that a
+// program with thousands of threads does not exhaust seize's descriptors;
+// the others open and close it at each sample); a stop costs one pread.
+// Without
 // schedstat (CONFIG_SCHED_INFO off: it reads "0 0 0"), the stime field of
 // /proc/TID/stat, in clock ticks, is used instead.
 
@@ -28,6 +31,13 @@ import (
 // userHZ is the unit of /proc/TID/stat's times (USER_HZ, sysconf's
 // _SC_CLK_TCK): 100 on every Linux architecture seize supports.
 const userHZ = 100
+
+// maxOpenClocks is how many tasks keep their CPU clock file open.
+const maxOpenClocks = 256
+
+// openClocks counts the open clock files. Only the tracer thread's
+// handler touches it (under printer.mu).
+var openClocks int
 
 // cpuClock reads one task's CPU time.
 type cpuClock struct {
@@ -49,7 +59,11 @@ func (c *cpuClock) read(tid int) (time.Duration, bool) {
 				return 0, false
 			}
 		}
-		if d, ok := c.sample(); ok {
+		d, ok := c.sample()
+		if ok && openClocks > maxOpenClocks {
+			c.close() // over the cap: open it again next time
+		}
+		if ok {
 			return d, true
 		}
 		// After an execve by a non-leader thread the task carries the
@@ -64,6 +78,7 @@ func (c *cpuClock) open(tid int) bool {
 	dir := "/proc/" + strconv.Itoa(tid) + "/"
 	fd, err := unix.Open(dir+"schedstat", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err == nil {
+		openClocks++
 		c.fd, c.tid, c.ticks = fd, tid, false
 		if n, err := unix.Pread(fd, c.buf[:], 0); err == nil && !bytes.HasPrefix(c.buf[:n], []byte("0 0 0")) {
 			return true
@@ -74,6 +89,7 @@ func (c *cpuClock) open(tid int) bool {
 	if err != nil {
 		return false
 	}
+	openClocks++
 	c.fd, c.tid, c.ticks = fd, tid, true
 	return true
 }
@@ -117,6 +133,7 @@ func (c *cpuClock) close() {
 	if c.fd >= 0 {
 		unix.Close(c.fd)
 		c.fd = -1
+		openClocks--
 	}
 }
 
