@@ -12,8 +12,9 @@
 //                sleep with restart_syscall
 //   threads      four threads make three getppid calls each and sleep
 //                1 ms, so that the calls of tasks interleave
-//   cpu          read 256 MiB from /dev/zero and 16 MiB from getrandom
-//                (system CPU time), then sleep 50 ms (none)
+//   cpu          a thread reads 256 MiB from /dev/zero (system CPU time)
+//                while the main thread sleeps 50 ms (none), then the main
+//                thread reads 16 MiB from getrandom
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -41,6 +42,16 @@ static void *worker(void *arg) {
 	for (int i = 0; i < 3; i++)
 		getppid();
 	nap(1);
+	return NULL;
+}
+
+static void *zeroes(void *arg) {
+	size_t n = 64 << 20;
+	char *b = malloc(n);
+	int fd = open("/dev/zero", O_RDONLY);
+	for (int i = 0; i < 4; i++)
+		read(fd, b, n);
+	(void)arg;
 	return NULL;
 }
 
@@ -97,13 +108,11 @@ int main(int argc, char **argv) {
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "cpu")) {
-		size_t n = 64 << 20;
-		char *b = malloc(n);
-		int fd = open("/dev/zero", O_RDONLY);
-		for (int i = 0; i < 4; i++)
-			read(fd, b, n);
-		getrandom(b, 16 << 20, 0);
+		pthread_t t;
+		pthread_create(&t, NULL, zeroes, NULL);
 		nap(50);
+		pthread_join(t, NULL);
+		getrandom(malloc(16 << 20), 16 << 20, 0);
 		return 0;
 	}
 	return 2;
