@@ -11,7 +11,7 @@ import (
 var (
 	reShapeNum  = regexp.MustCompile(`0x[0-9a-f]+|\d+`)
 	reShapeLine = regexp.MustCompile(`^(\d+) +` + // pid
-		`(\d\d:\d\d:\d\d\.\d{6} |\d+\.\d{6} | +\d+\.\d{6} )?` + // -tt, -ttt or -r
+		`(\d\d:\d\d:\d\d(?:\.\d{6})? |\d+\.\d{6} | +\d+\.\d{6} )?` + // -t, -tt, -ttt or -r
 		`(.*?)` +
 		`( <\d+\.\d{6}>)?$`) // -T
 	reShapeUnfinished = regexp.MustCompile(`^([a-z0-9_]+)\((.*) <unfinished \.\.\.>$`)
@@ -19,7 +19,7 @@ var (
 )
 
 // TestThreadShapes compares the line shapes strace and seize print for
-// threads whose calls interleave, with -T, -r and -tt: "<unfinished ...>"
+// threads whose calls interleave, with -T, -r, -t and -tt: "<unfinished ...>"
 // lines carry no duration and end the entry part where strace ends it
 // (clone3 after its struct, read after the descriptor), "<... NAME
 // resumed>" lines follow the same task's unfinished line, carry the
@@ -30,7 +30,7 @@ func TestThreadShapes(t *testing.T) {
 		t.Skip("strace not installed")
 	}
 	prog := progBin(t)
-	for _, flags := range [][]string{{"-f", "-T"}, {"-f", "-r"}, {"-f", "-tt", "-T"}} {
+	for _, flags := range [][]string{{"-f", "-T"}, {"-f", "-r"}, {"-f", "-t"}, {"-f", "-tt", "-T"}} {
 		t.Run(strings.Join(flags, " "), func(t *testing.T) {
 			// Which calls are split depends on timing: a run where the
 			// two tools split no call in common is run again.
