@@ -59,7 +59,16 @@ func TestParseArgs(t *testing.T) {
 	if c.output != defaultPerfettoFile {
 		t.Errorf("perfetto without -o writes to %q", c.output)
 	}
-	c, _ = parseArgs(strings.Fields("-S calls ls"))
+	for _, tc := range []struct {
+		args string
+		want int
+	}{{"ls", 0}, {"-s 0 ls", -1}, {"-s0 ls", -1}, {"--string-limit=0 ls", -1}, {"-s 5 ls", 5}} {
+		// 0 is decode's default (32); -1 its -s 0.
+		if c, err := parseArgs(strings.Fields(tc.args)); err != nil || c.strLimit != tc.want {
+			t.Errorf("%q: string limit %d, want %d (%v)", tc.args, c.strLimit, tc.want, err)
+		}
+	}
+		c, _ = parseArgs(strings.Fields("-S calls ls"))
 	if len(c.warnings) != 1 {
 		t.Errorf("-S without -c: warnings %q", c.warnings)
 	}
