@@ -64,8 +64,11 @@ func TestParseArgs(t *testing.T) {
 		want int
 	}{{"ls", 0}, {"-s 0 ls", -1}, {"-s0 ls", -1}, {"--string-limit=0 ls", -1}, {"-s 5 ls", 5}} {
 		// 0 is decode's default (32); -1 its -s 0.
-		if c, err := parseArgs(strings.Fields(tc.args)); err != nil || c.strLimit != tc.want {
-			t.Errorf("%q: string limit %d, want %d (%v)", tc.args, c.strLimit, tc.want, err)
+		c, err := parseArgs(strings.Fields(tc.args))
+		if err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+		} else if c.strLimit != tc.want {
+			t.Errorf("%q: string limit %d, want %d", tc.args, c.strLimit, tc.want)
 		}
 	}
 		c, _ = parseArgs(strings.Fields("-S calls ls"))
