@@ -71,7 +71,7 @@ func TestParseArgs(t *testing.T) {
 			t.Errorf("%q: string limit %d, want %d", tc.args, c.strLimit, tc.want)
 		}
 	}
-		c, _ = parseArgs(strings.Fields("-S calls ls"))
+	c, _ = parseArgs(strings.Fields("-S calls ls"))
 	if len(c.warnings) != 1 {
 		t.Errorf("-S without -c: warnings %q", c.warnings)
 	}
