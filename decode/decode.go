@@ -38,7 +38,8 @@ type Memory interface {
 type Options struct {
 	// StringLimit is strace -s (default 32 when 0): the most bytes of a
 	// string or buffer shown before "...", and the most elements of an
-	// array.
+	// array. A negative value is strace's -s 0: no bytes and no elements
+	// (`""...`, `[...]`); file names are printed whole whatever the limit.
 	StringLimit int
 	// Hex is 0 for strace's default escaping, 1 for -x (a string holding
 	// non-ASCII bytes is printed all as \x), 2 for -xx (all bytes as \x).
@@ -50,6 +51,10 @@ type Options struct {
 	// Verbose is -v: structures and arrays unabbreviated (execve's envp
 	// listed instead of "/* N vars */", every stat field).
 	Verbose bool
+	// NoDeref is strace's -e verbose= for the calls it leaves out:
+	// structures and arrays in tracee memory print as their addresses
+	// ("fstat(3, 0x7ffd...)"); strings and buffers still print.
+	NoDeref bool
 }
 
 // Decoder formats system calls. It holds no per-call state: one Decoder
@@ -151,7 +156,8 @@ func (d *Decoder) Entry(dst []byte, c *Call, arch sysabi.Arch, nr uint64, args [
 		}
 		p.step(st)
 	}
-	if c.printed < len(c.desc.steps) && p.n > 0 {
+	if c.printed < len(c.desc.steps) && p.n > 0 && c.desc.steps[c.printed].k != kClone3Stored {
+		// kClone3Stored continues the argument before it.
 		p.sep()
 	}
 	c.spSet = false

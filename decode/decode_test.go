@@ -327,7 +327,7 @@ func TestDecodeProcesses(t *testing.T) {
 			kern: func(m *fakeMem) {
 				m.at(bufA, words{}.u32(17).u32(0).u32(2).pad(4).u32(9).u32(0).u32(9).pad(4).u64(1).u64(2).pad(80))
 			},
-			want: `waitid(P_PID, 9, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=9, si_uid=0, si_status=SIGKILL, si_utime=1, si_stime=2}, WEXITED, NULL) = 0`},
+			want: `waitid(P_PID, 9, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=9, si_uid=0, si_status=SIGKILL, si_utime=1 /* 0.01 s */, si_stime=2 /* 0.02 s */}, WEXITED, NULL) = 0`},
 		{name: "kill", call: "kill", args: [6]uint64{neg(-5), 15}, want: `kill(-5, SIGTERM) = 0`},
 		{name: "tgkill rt", call: "tgkill", args: [6]uint64{1, 2, 34}, want: `tgkill(1, 2, SIGRT_2) = 0`},
 		{name: "prlimit64", call: "prlimit64", args: [6]uint64{0, 3, 0, bufA},

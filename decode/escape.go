@@ -17,8 +17,11 @@ const (
 const DefaultStringLimit = 32
 
 func (d *Decoder) limit() int {
-	if d.Opts.StringLimit > 0 {
+	switch {
+	case d.Opts.StringLimit > 0:
 		return d.Opts.StringLimit
+	case d.Opts.StringLimit < 0: // strace -s 0
+		return 0
 	}
 	return DefaultStringLimit
 }

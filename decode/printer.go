@@ -147,8 +147,20 @@ func (p *printer) sig(v int64) {
 
 // Memory.
 
-// read fills buf from addr; false unless all of it could be read.
+// read fills buf from addr with a structure or an array; false unless
+// all of it could be read. Under Options.NoDeref it reads nothing: the
+// value then prints as its address, as strace prints the calls that -e
+// verbose= leaves out.
 func (p *printer) read(addr uint64, buf []byte) bool {
+	if p.d.Opts.NoDeref {
+		return false
+	}
+	return p.readData(addr, buf)
+}
+
+// readData is read for the bytes of strings and buffers, which strace
+// shows whatever -e verbose= says.
+func (p *printer) readData(addr uint64, buf []byte) bool {
 	if p.mem == nil || addr == 0 {
 		return false
 	}
@@ -281,9 +293,18 @@ func (p *printer) buf(addr uint64, n uint64, style uint8) {
 		show = l
 	}
 	b := p.scratch(int(show))
-	if !p.read(addr, b) && show > 0 {
+	if !p.readData(addr, b) && show > 0 {
 		p.hex(addr)
 		return
+	}
+	if show == 0 && n > 0 {
+		// -s 0 shows no byte, but strace still reads one: an
+		// unreadable buffer prints as its address.
+		var one [1]byte
+		if !p.readData(addr, one[:]) {
+			p.hex(addr)
+			return
+		}
 	}
 	if show == 0 && p.mem == nil {
 		p.hex(addr)
@@ -298,6 +319,14 @@ func (p *printer) elemLimit() int {
 		return maxVerbN
 	}
 	return p.d.limit()
+}
+
+// more marks an array cut at the element limit: "..." after i elements.
+func (p *printer) more(i uint64) {
+	if i > 0 {
+		p.s(", ")
+	}
+	p.s("...")
 }
 
 // sigset prints a signal mask of size bytes at addr.
@@ -487,9 +516,17 @@ func (p *printer) fdPair(addr uint64) {
 		p.ptr(addr)
 		return
 	}
+	// An array of two, cut at -s like strace's other arrays.
 	p.s("[")
-	p.fd(int64(int32(le.Uint32(b[:]))))
-	p.s(", ")
-	p.fd(int64(int32(le.Uint32(b[4:]))))
+	for i := uint64(0); i < 2; i++ {
+		if i >= uint64(p.elemLimit()) {
+			p.more(i)
+			break
+		}
+		if i > 0 {
+			p.s(", ")
+		}
+		p.fd(int64(int32(le.Uint32(b[4*i:]))))
+	}
 	p.s("]")
 }

@@ -61,6 +61,13 @@ func (p *printer) step(st step) {
 	case kPrctlArgs:
 		p.prctlArgs()
 		return
+	case kClone3Stored:
+		// Not an argument of its own: what follows the struct.
+		if p.exit {
+			p.clone3Exit()
+		}
+		p.n = max(p.n, 1)
+		return
 	}
 	p.begin()
 	v := p.arg(st.a)
@@ -121,6 +128,18 @@ func (p *printer) step(st step) {
 			return
 		}
 		p.iovec(v, p.arg(st.b), c.ret)
+	case kMpolMode:
+		p.mpolMode(v & 0xffffffff)
+	case kMpolModeOut:
+		p.mpolModeOut(v)
+	case kNodemaskIn:
+		p.nodemask(v, p.arg(st.b))
+	case kNodemaskOut:
+		if p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.nodemask(v, p.arg(st.b))
 	case kOffset:
 		if st.b < 0 {
 			p.dec(p.argLong(st.a))
@@ -314,9 +333,7 @@ func (p *printer) step(st step) {
 		p.epollEvents(v, uint64(c.ret), true)
 	case kClone3:
 		p.clone3(v, p.arg(st.b))
-		if p.exit {
-			p.clone3Exit()
-		}
+
 	case kArgv:
 		p.strArray(v)
 	case kEnvp:
@@ -508,7 +525,7 @@ func (p *printer) iovec(addr, cnt uint64, data int64) {
 	p.s("[")
 	for i := uint64(0); i < cnt; i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(i)
 			break
 		}
 		var b [16]byte
@@ -575,7 +592,7 @@ func (p *printer) strArray(addr uint64) {
 			break
 		}
 		if i >= lim {
-			p.s(", ...")
+			p.more(uint64(i))
 			break
 		}
 		if i > 0 {
@@ -687,11 +704,26 @@ func (p *printer) siginfo(addr uint64) {
 			u = off + 16
 		}
 		p.s(", si_utime=")
-		p.dec(p.sword(b[u:]))
+		p.clockT(p.sword(b[u:]))
 		p.s(", si_stime=")
-		p.dec(p.sword(b[u+ws:]))
+		p.clockT(p.sword(b[u+ws:]))
 	}
 	p.s("}")
+}
+
+// clockT prints a clock_t in ticks of USER_HZ (100): "3 /* 0.03 s */".
+func (p *printer) clockT(v int64) {
+	p.dec(v)
+	if v > 0 {
+		p.s(" /* ")
+		p.dec(v / 100)
+		p.s(".")
+		if v%100 < 10 {
+			p.s("0")
+		}
+		p.dec(v % 100)
+		p.s(" s */")
+	}
 }
 
 // sword reads a signed tracee long from b.
@@ -824,8 +856,9 @@ func (p *printer) utsname(addr uint64) {
 		}
 		p.s(names[i])
 		p.s("=")
+		// A char array of its own size: not cut at -s.
 		f := b[i*65 : i*65+65]
-		p.b = p.d.quote(p.b, f, false, qNulEnds)
+		p.b = p.d.quote(p.b, f, false, qNulEnds|qNoLimit)
 	}
 	if !p.d.Opts.Verbose {
 		p.s(", ...")
@@ -948,18 +981,24 @@ func (p *printer) cloneExit() {
 	}
 }
 
-// clone3AtExit: with CLONE_PARENT_SETTID the struct prints at exit,
-// followed by the tid the kernel stored.
+// clone3AtExit: with CLONE_PARENT_SETTID or CLONE_PIDFD the kernel
+// stores through the struct, and strace prints what it stored at exit,
+// after the struct printed at entry: clone3({...} => {parent_tid=[N]}, 88).
 func (p *printer) clone3AtExit() bool {
+	if p.arg(1) < 64 {
+		return false
+	}
 	flags, ok := p.readU32(p.arg(0))
-	return ok && flags&unix.CLONE_PARENT_SETTID != 0
+	return ok && flags&(unix.CLONE_PARENT_SETTID|unix.CLONE_PIDFD) != 0
 }
 
-// clone3 prints struct clone_args, and at exit the parent_tid the kernel
-// stored.
+// clone3 prints struct clone_args (include/uapi/linux/sched.h: flags,
+// pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+// set_tid, set_tid_size, cgroup; 64 bytes up to tls).
 func (p *printer) clone3(addr, size uint64) {
 	var b [88]byte
-	if size < 64 || !p.read(addr, b[:64]) {
+	n := min(size, uint64(len(b)))
+	if size < 64 || !p.read(addr, b[:n]) {
 		p.ptr(addr)
 		return
 	}
@@ -980,7 +1019,11 @@ func (p *printer) clone3(addr, size uint64) {
 		p.ptr(f(3))
 	}
 	p.s(", exit_signal=")
-	p.sig(int64(f(4)))
+	if sig := f(4); sig < 1<<31-1 {
+		p.sig(int64(sig))
+	} else {
+		p.udec(sig)
+	}
 	p.s(", stack=")
 	p.ptr(f(5))
 	p.s(", stack_size=")
@@ -989,25 +1032,80 @@ func (p *printer) clone3(addr, size uint64) {
 		p.s(", tls=")
 		p.ptr(f(7))
 	}
+	if n >= 80 && (f(8) != 0 || f(9) != 0) {
+		p.s(", set_tid=")
+		if tids, cnt := f(8), f(9); tids != 0 && cnt != 0 && cnt <= 32 {
+			p.intArray(tids, cnt)
+		} else {
+			p.ptr(tids)
+		}
+		p.s(", set_tid_size=")
+		p.udec(f(9))
+	}
+	if n >= 88 && (f(10) != 0 || flags&unix.CLONE_INTO_CGROUP != 0) {
+		p.s(", cgroup=")
+		p.udec(f(10))
+	}
 	p.s("}")
 }
 
-// clone3Exit appends " => {parent_tid=[N]}" at exit.
+// intArray prints n C ints at addr: [1, 2, 3].
+func (p *printer) intArray(addr, n uint64) {
+	p.s("[")
+	for i := uint64(0); i < n; i++ {
+		if i > 0 {
+			p.s(", ")
+		}
+		v, ok := p.readU32(addr + 4*i)
+		if !ok {
+			p.s("...")
+			break
+		}
+		p.dec(int64(int32(v)))
+	}
+	p.s("]")
+}
+
+// clone3Exit appends what the kernel stored: " => {pidfd=[N],
+// parent_tid=[N]}".
 func (p *printer) clone3Exit() {
 	var b [32]byte
 	addr := p.arg(0)
-	if p.failed() || !p.read(addr, b[:32]) {
+	if p.failed() {
+		return
+	}
+	if !p.read(addr, b[:32]) {
+		p.s(" => ")
+		p.ptr(addr)
 		return
 	}
 	flags := le.Uint64(b[:])
-	if flags&unix.CLONE_PARENT_SETTID == 0 {
+	sep := " => {"
+	if flags&unix.CLONE_PIDFD != 0 {
+		p.s(sep + "pidfd=")
+		sep = ", "
+		p.intPtrFd(le.Uint64(b[8:]))
+	}
+	if flags&unix.CLONE_PARENT_SETTID != 0 {
+		p.s(sep + "parent_tid=")
+		sep = ", "
+		p.intPtr(le.Uint64(b[24:]))
+	}
+	if sep == ", " {
+		p.s("}")
+	}
+}
+
+// intPtrFd prints "[fd]" for a descriptor the kernel stored at addr.
+func (p *printer) intPtrFd(addr uint64) {
+	v, ok := p.readU32(addr)
+	if !ok {
+		p.ptr(addr)
 		return
 	}
-	if v, ok := p.readU32(le.Uint64(b[24:])); ok {
-		p.s(" => {parent_tid=[")
-		p.dec(int64(int32(v)))
-		p.s("]}")
-	}
+	p.s("[")
+	p.fd(int64(int32(v)))
+	p.s("]")
 }
 
 // itimerval prints struct itimerval.
@@ -1030,70 +1128,6 @@ func (p *printer) itimerval(addr uint64) {
 	p.s(", it_value=")
 	p.timeval(addr + tv)
 	p.s("}")
-}
-
-// prctl options whose arguments strace decodes; the others print four
-// arguments in hex.
-func prctlAtExit(c *Call) bool {
-	switch c.args[0] & 0xffffffff {
-	case unix.PR_GET_NAME, unix.PR_GET_PDEATHSIG:
-		return true
-	}
-	return false
-}
-
-func (p *printer) prctlArgs() {
-	opt := p.arg(0) & 0xffffffff
-	switch opt {
-	case unix.PR_GET_DUMPABLE, unix.PR_GET_NO_NEW_PRIVS, unix.PR_GET_SECCOMP, unix.PR_GET_CHILD_SUBREAPER:
-	case unix.PR_SET_NAME:
-		p.begin()
-		p.str(p.arg(1))
-	case unix.PR_GET_NAME:
-		p.begin()
-		if p.failed() {
-			p.ptr(p.arg(1))
-			return
-		}
-		p.str(p.arg(1))
-	case unix.PR_SET_PDEATHSIG:
-		p.begin()
-		p.sig(p.argInt(1))
-	case unix.PR_GET_PDEATHSIG:
-		p.begin()
-		if p.failed() {
-			p.ptr(p.arg(1))
-			return
-		}
-		p.intPtr(p.arg(1))
-	case unix.PR_SET_DUMPABLE, unix.PR_SET_CHILD_SUBREAPER:
-		p.begin()
-		p.udec(p.arg(1) & 0xffffffff)
-	case unix.PR_SET_NO_NEW_PRIVS:
-		for i := int8(1); i < 5; i++ {
-			p.begin()
-			p.udec(p.arg(i))
-		}
-	default:
-		for i := int8(1); i < 5; i++ {
-			p.begin()
-			p.hex(p.arg(i))
-		}
-	}
-}
-
-// prctlResult adds PR_GET_DUMPABLE's mode name.
-func prctlResult(p *printer) bool {
-	if p.arg(0)&0xffffffff != unix.PR_GET_DUMPABLE {
-		return false
-	}
-	p.dec(p.c.ret)
-	if n, ok := dumpableModes.lookup(uint64(p.c.ret)); ok {
-		p.s(" (")
-		p.s(n)
-		p.s(")")
-	}
-	return true
 }
 
 // statfs prints struct statfs, or i386's struct statfs64 (packed to 4
@@ -1217,7 +1251,7 @@ func (p *printer) gids(addr, n uint64) {
 	p.s("[")
 	for i := uint64(0); i < n; i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(i)
 			break
 		}
 		v, ok := p.readU32(addr + 4*i)

@@ -255,7 +255,7 @@ func (p *printer) dirents(addr, n uint64) {
 		n = 1 << 16
 	}
 	buf := p.scratch(int(n))
-	if !p.read(addr, buf) && n > 0 {
+	if !p.read(addr, buf) && (n > 0 || p.d.Opts.NoDeref) {
 		p.hex(addr)
 		return
 	}
@@ -284,7 +284,7 @@ func (p *printer) dirents(addr, n uint64) {
 	lim := p.elemLimit()
 	for off, i := 0, 0; off+19 <= len(buf); i++ {
 		if i >= lim {
-			p.s(", ...")
+			p.more(uint64(i))
 			break
 		}
 		e := buf[off:]
@@ -806,7 +806,7 @@ func (p *printer) pollArray(addr, n uint64, revents bool) {
 			}
 		}
 		if uint64(shown) >= lim {
-			p.s(", ...")
+			p.more(uint64(shown))
 			break
 		}
 		if shown > 0 {
@@ -839,6 +839,9 @@ func pollResult(p *printer) bool {
 		p.s(" (Timeout)")
 		return true
 	}
+	if p.d.Opts.NoDeref {
+		return true // strace shows the revents only of verbose calls
+	}
 	p.s(" (")
 	p.pollArray(p.arg(0), p.arg(1)&0xffffffff, true)
 	if len(p.c.desc.steps) > 3 && p.arg(2) != 0 { // ppoll's timeout
@@ -855,7 +858,7 @@ func (p *printer) fdset(addr uint64, nfds int64) {
 		p.s("NULL")
 		return
 	}
-	set, ok := p.readFdset(addr, nfds)
+	set, ok := p.readFdset(addr, nfds, false)
 	if !ok {
 		p.hex(addr)
 		return
@@ -865,13 +868,18 @@ func (p *printer) fdset(addr uint64, nfds int64) {
 	p.s("]")
 }
 
-func (p *printer) readFdset(addr uint64, nfds int64) ([]byte, bool) {
+// readFdset reads an fd_set of nfds bits; data: whatever -e verbose=
+// says (select's result shows its sets even then).
+func (p *printer) readFdset(addr uint64, nfds int64, data bool) ([]byte, bool) {
 	if nfds < 0 || nfds > 1<<16 {
 		return nil, false
 	}
 	ws := int64(p.wordSize())
 	n := (nfds + 8*ws - 1) / (8 * ws) * ws
 	buf := p.scratch(int(n))
+	if data {
+		return buf, p.readData(addr, buf) || n == 0
+	}
 	return buf, p.read(addr, buf) || n == 0
 }
 
@@ -909,7 +917,7 @@ func selectResult(p *printer) bool {
 		if addr == 0 {
 			continue
 		}
-		set, ok := p.readFdset(addr, nfds)
+		set, ok := p.readFdset(addr, nfds, true)
 		if !ok {
 			continue
 		}
@@ -983,8 +991,8 @@ func (p *printer) epollEvents(addr, n uint64, array bool) {
 		p.s("[")
 	}
 	for i := uint64(0); i < n; i++ {
-		if i >= lim {
-			p.s(", ...")
+		if i >= lim && array {
+			p.more(i)
 			break
 		}
 		var b [16]byte

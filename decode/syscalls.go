@@ -80,7 +80,8 @@ const (
 	kFutex                      // futex op and the arguments it uses
 	kCloneEntry                 // clone's stack and flags
 	kCloneExit                  // clone's tid pointers and tls
-	kClone3                     // struct clone_args
+	kClone3                     // struct clone_args, at entry
+	kClone3Stored               // " => {parent_tid=[N]}": what clone3 stored
 	kArgv                       // execve's argv
 	kEnvp                       // execve's envp
 	kWaitStatus                 // int *wstatus
@@ -104,6 +105,10 @@ const (
 	kCPUSetIn                   // cpu_set_t of b bytes
 	kCPUSetOut                  // cpu_set_t of ret bytes
 	kPrctlArgs                  // prctl's arguments, by option a
+	kMpolMode                   // MPOL_* mode and its flags
+	kMpolModeOut                // int *mode filled by get_mempolicy
+	kNodemaskIn                 // nodemask of b (maxnode) bits
+	kNodemaskOut                // nodemask of b bits, output
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -114,6 +119,7 @@ var exitKinds = [...]bool{
 	kTimevalOut: true, kTimezoneOut: true, kRlimitOut: true, kRlimitLOut: true, kUtsnameOut: true,
 	kEpollEventsOut: true, kWaitStatus: true, kSiginfoOut: true, kNanoRem: true, kLlseekRes: true,
 	kOffInOut: true, kItimerOut: true, kStatfsOut: true, kSysinfoOut: true, kGidsOut: true, kCPUSetOut: true,
+	kMpolModeOut: true, kNodemaskOut: true,
 }
 
 // atExit tells whether a step prints at exit, for the call's arguments.
@@ -126,7 +132,7 @@ func (k kind) atExit(p *printer) bool {
 		return ioctlArgAtExit(c)
 	case kCloneExit:
 		return cloneExitNeeded(c)
-	case kClone3:
+	case kClone3Stored:
 		return p.clone3AtExit()
 	case kPrctlArgs:
 		return prctlAtExit(c)
@@ -279,9 +285,13 @@ var syscallTable = map[string]*sysDesc{
 	"mlock":    d(rDec, a(kPtr, 0), a(kUlong, 1)),
 	"munlock":  d(rDec, a(kPtr, 0), a(kUlong, 1)),
 
+	"set_mempolicy": d(rDec, a(kMpolMode, 0), ab(kNodemaskIn, 1, 2), a(kUlong, 2)),
+	"get_mempolicy": d(rDec, a(kMpolModeOut, 0), ab(kNodemaskOut, 1, 2), a(kUlong, 2), a(kPtr, 3), at(kFlags, 4, mpolGetFlags)),
+	"mbind":         d(rDec, a(kPtr, 0), a(kUlong, 1), a(kMpolMode, 2), ab(kNodemaskIn, 3, 4), a(kUlong, 4), at(kFlags, 5, mpolMbindFlags)),
+
 	// Processes.
 	"clone":             d(rDec, a(kCloneEntry, 0), a(kCloneExit, 0)),
-	"clone3":            d(rDec, ab(kClone3, 0, 1), a(kUlong, 1)),
+	"clone3":            d(rDec, ab(kClone3, 0, 1), a(kClone3Stored, 0), a(kUlong, 1)),
 	"fork":              noArg,
 	"vfork":             noArg,
 	"execve":            d(rDec, path0, a(kArgv, 1), a(kEnvp, 2)),

@@ -489,17 +489,6 @@ var direntTypes = &xlat{unknown: "DT_???", vals: []xval{
 	{unix.DT_WHT, "DT_WHT"},
 }}
 
-var prctlOptions = &xlat{unknown: "PR_???", vals: []xval{
-	{unix.PR_SET_PDEATHSIG, "PR_SET_PDEATHSIG"}, {unix.PR_GET_PDEATHSIG, "PR_GET_PDEATHSIG"},
-	{unix.PR_GET_DUMPABLE, "PR_GET_DUMPABLE"}, {unix.PR_SET_DUMPABLE, "PR_SET_DUMPABLE"},
-	{unix.PR_SET_NAME, "PR_SET_NAME"}, {unix.PR_GET_NAME, "PR_GET_NAME"},
-	{unix.PR_SET_SECCOMP, "PR_SET_SECCOMP"}, {unix.PR_GET_SECCOMP, "PR_GET_SECCOMP"},
-	{unix.PR_CAPBSET_READ, "PR_CAPBSET_READ"}, {unix.PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS"},
-	{unix.PR_GET_NO_NEW_PRIVS, "PR_GET_NO_NEW_PRIVS"}, {unix.PR_SET_PTRACER, "PR_SET_PTRACER"},
-	{unix.PR_SET_CHILD_SUBREAPER, "PR_SET_CHILD_SUBREAPER"}, {unix.PR_GET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER"},
-	{unix.PR_SET_VMA, "PR_SET_VMA"}, {unix.PR_SET_MM, "PR_SET_MM"},
-}}
-
 // ioctl requests decoded by name (include/uapi/asm-generic/ioctls.h via
 // unix). strace 6.1 prints the SNDCTL_TMR_* aliases that share the
 // TCSETS* numbers; seize copies the shape.
@@ -565,9 +554,6 @@ var (
 var itimerWhich = &xlat{unknown: "ITIMER_???", vals: []xval{
 	{unix.ITIMER_REAL, "ITIMER_REAL"}, {unix.ITIMER_VIRTUAL, "ITIMER_VIRTUAL"}, {unix.ITIMER_PROF, "ITIMER_PROF"},
 }}
-
-// dumpableModes: include/linux/sched/coredump.h.
-var dumpableModes = &xlat{vals: []xval{{0, "SUID_DUMP_DISABLE"}, {1, "SUID_DUMP_USER"}, {2, "SUID_DUMP_ROOT"}}}
 
 var fadvAdvice = &xlat{unknown: "POSIX_FADV_???", vals: []xval{
 	{unix.FADV_NORMAL, "POSIX_FADV_NORMAL"}, {unix.FADV_RANDOM, "POSIX_FADV_RANDOM"},

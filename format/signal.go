@@ -42,7 +42,27 @@ const (
 	fieldNum uint8 = iota
 	fieldSym
 	fieldAddr
+	fieldTicks // a clock_t: strace adds "/* 0.01 s */" in text when not 0
 )
+
+// userHZ is the unit of clock_t values (USER_HZ, sysconf(_SC_CLK_TCK)).
+const userHZ = 100
+
+// appendTicks appends a clock_t as strace prints it: "3 /* 0.03 s */".
+func appendTicks(dst []byte, v int64) []byte {
+	dst = strconv.AppendInt(dst, v, 10)
+	if v <= 0 {
+		return dst
+	}
+	dst = append(dst, " /* "...)
+	dst = strconv.AppendInt(dst, v/userHZ, 10)
+	dst = append(dst, '.')
+	if f := v % userHZ; f < 10 {
+		dst = append(dst, '0')
+	}
+	dst = strconv.AppendInt(dst, v%userHZ, 10)
+	return append(dst, " s */"...)
+}
 
 // sigFields lists the fields strace prints for si, in its order.
 func sigFields(si *ptrace.SigInfo, emit func(sigField)) {
@@ -95,8 +115,8 @@ func sigFields(si *ptrace.SigInfo, emit func(sigField)) {
 		} else {
 			sym("si_status", SignalName(syscall.Signal(si.Status())))
 		}
-		num("si_utime", int64(word(16)))
-		num("si_stime", int64(word(24)))
+		emit(sigField{key: "si_utime", num: int64(word(16)), kind: fieldTicks})
+		emit(sigField{key: "si_stime", num: int64(word(24)), kind: fieldTicks})
 	case sig == syscall.SIGSEGV || sig == syscall.SIGBUS || sig == syscall.SIGILL ||
 		sig == syscall.SIGFPE || sig == syscall.SIGTRAP:
 		addr("si_addr", si.Addr())
@@ -128,6 +148,8 @@ func SigInfo(si *ptrace.SigInfo) string {
 			b.WriteString(f.sym)
 		case fieldNum:
 			b.WriteString(strconv.FormatInt(f.num, 10))
+		case fieldTicks:
+			b.Write(appendTicks(nil, f.num))
 		case fieldAddr:
 			// si_addr prints NULL for zero; si_ptr and si_call_addr %#lx.
 			if f.num == 0 && !f.plain {
@@ -156,7 +178,7 @@ func appendSigInfoJSON(dst []byte, si *ptrace.SigInfo) []byte {
 		switch f.kind {
 		case fieldSym:
 			dst = appendJSONString(dst, f.sym)
-		case fieldNum:
+		case fieldNum, fieldTicks:
 			dst = strconv.AppendInt(dst, f.num, 10)
 		case fieldAddr:
 			dst = append(dst, '"')

@@ -159,3 +159,22 @@ func TestSignalLines(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+// TestSignalLineTicks: a SIGCHLD's si_utime and si_stime are clock_t
+// ticks, which strace explains in seconds when they are not zero.
+func TestSignalLineTicks(t *testing.T) {
+	var si ptrace.SigInfo
+	si.Signo = int32(syscall.SIGCHLD)
+	si.Code = 1 // CLD_EXITED
+	si.Fields[0] = 42
+	si.Fields[16] = 3   // si_utime
+	si.Fields[24] = 150 // si_stime
+	want := "--- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=42, si_uid=0, si_status=0, si_utime=3 /* 0.03 s */, si_stime=150 /* 1.50 s */} ---"
+	if got := SignalLine(syscall.SIGCHLD, &si); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	si.Fields[16], si.Fields[24] = 0, 0
+	if got := SignalLine(syscall.SIGCHLD, &si); !strings.HasSuffix(got, "si_utime=0, si_stime=0} ---") {
+		t.Errorf("zero ticks: %s", got)
+	}
+}

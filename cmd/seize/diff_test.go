@@ -81,12 +81,14 @@ func traceWith(t *testing.T, tool, dir string, flags []string, argv ...string) (
 }
 
 var (
-	reHex      = regexp.MustCompile(`0x[0-9a-f]{5,}`)
-	rePad      = regexp.MustCompile(`\) +=( |$)`)
-	reTimes    = regexp.MustCompile(`(tv_sec|tv_nsec|tv_usec|st_atime|st_mtime|st_ctime|si_utime|si_stime)=\d+`)
-	reRandom   = regexp.MustCompile(`getrandom\("[^"]*"`)
-	reIno      = regexp.MustCompile(`(st_ino|d_ino|stx_ino|_nsec|socket:\[|pipe:\[)=?\d+`)
-	reDate     = regexp.MustCompile(` /\* \d{4}-[^*]* \*/`)
+	reHex    = regexp.MustCompile(`0x[0-9a-f]{5,}`)
+	rePad    = regexp.MustCompile(`\) +=( |$)`)
+	reTimes  = regexp.MustCompile(`(tv_sec|tv_nsec|tv_usec|st_atime|st_mtime|st_ctime|si_utime|si_stime)=\d+( /\* \d+\.\d+ s \*/)?`)
+	reRandom = regexp.MustCompile(`getrandom\("[^"]*"`)
+	reIno    = regexp.MustCompile(`(st_ino|d_ino|stx_ino|_nsec|socket:\[|pipe:\[)=?\d+`)
+	reDate   = regexp.MustCompile(` /\* \d{4}-[^*]* \*/`)
+	// sysinfo's counters move between two runs.
+	reSysinfo  = regexp.MustCompile(`(uptime|loads|freeram|sharedram|bufferram|procs)=(\d+|\[[\d, ]*\])`)
 	rePidRes   = regexp.MustCompile(`^(?:\d+ +)?(?:getpid|getppid|gettid|set_tid_address\(.*\)|clone3?\(.*\)|vfork|fork)\(?\)? += (\d+)`)
 	rePrefix   = regexp.MustCompile(`^(\d+) +`)
 	reSiPid    = regexp.MustCompile(`si_pid=(\d+)`)
@@ -136,6 +138,7 @@ func normalise(trace, dir string) []string {
 		l = reTimes.ReplaceAllString(l, "$1=T")
 		l = reIno.ReplaceAllString(l, "${1}N")
 		l = reDate.ReplaceAllString(l, " /* T */")
+		l = reSysinfo.ReplaceAllString(l, "${1}=N")
 		l = reRandom.ReplaceAllString(l, `getrandom("RANDOM"`)
 		for pid, name := range pids {
 			l = regexp.MustCompile(`(^|si_pid=|[(\[ ])`+pid+`([)\],\\]|$| )`).ReplaceAllString(l, "${1}"+name+"${2}")
@@ -239,6 +242,8 @@ func TestDifferentialStrace(t *testing.T) {
 		{"x", []string{"-x"}, 0.97},
 		{"xx", []string{"-xx"}, 0.97},
 		{"s8", []string{"-s", "8"}, 0.97},
+		{"s0", []string{"-s", "0"}, 0.97},
+		{"s1", []string{"-s", "1"}, 0.97},
 		{"v", []string{"-v"}, 0.90},
 		{"y", []string{"-y"}, 0.90},
 		{"T", []string{"-T"}, 0.97},
@@ -250,6 +255,8 @@ func TestDifferentialStrace(t *testing.T) {
 		{"trace-file", []string{"-e", "trace=%file,%desc"}, 0.97},
 		{"trace-not-memory", []string{"-e", "trace=!%memory,/^rt_sig", "-e", "signal=!SIGCHLD"}, 0.97},
 		{"raw", []string{"-e", "raw=read,write,openat,close"}, 0.97},
+		{"verbose-none", []string{"-e", "verbose=none"}, 0.97},
+		{"verbose-some", []string{"-e", "verbose=!%file,rt_sigaction", "-v"}, 0.97},
 		{"qq-f", []string{"-qq", "-f"}, 0.95},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -299,6 +299,9 @@ func (c *config) setStrLimit(s string) error {
 		return usagef("invalid -s %q: give the number of bytes of strings to show", s)
 	}
 	c.strLimit = n
+	if n == 0 {
+		c.strLimit = -1 // decode's spelling of -s 0
+	}
 	return nil
 }
 
@@ -367,8 +370,8 @@ Filtering:
                  show only calls that failed (-e status=failed)
   -e abbrev=SET  abbreviate the structures of these calls (default all)
   -e raw=SET     print these calls' arguments and result as raw hex
-  -e verbose=SET accepted for strace compatibility; seize dereferences the
-                 structures of every call
+  -e verbose=SET dereference the structures of these calls (default all);
+                 the others print structures and arrays as addresses
   A bare -e SET means -e trace=SET. Each -e replaces an earlier one of the
   same kind. The long forms --trace=, --signal=, --status=, --abbrev=,
   --raw= and --verbose= are the same.
@@ -383,7 +386,8 @@ Output:
                  default ` + defaultPerfettoFile + `) for ui.perfetto.dev or
                  chrome://tracing: a track per thread, a slice per call
   -s N, --string-limit=N
-                 show at most N bytes of each string (default 32)
+                 show at most N bytes of each string and N elements of
+                 each array (default 32; 0 shows none: ""..., [...])
   -x             print strings that hold non-ASCII bytes in hex
   -xx            print all strings in hex
   -y, --decode-fds
@@ -402,7 +406,7 @@ Output:
 
 Statistics:
   -c, --summary-only
-                 print a table of calls, errors and time per system call
+                 print a table of calls, errors and system time per call
                  instead of the trace (with --format json: a "summary"
                  object)
   -C, --summary  print the trace and the table
@@ -410,9 +414,10 @@ Statistics:
                  sort the table by time (default), min-time, max-time,
                  avg-time, calls, errors, name or nothing
   -w, --summary-wall-clock
-                 time each call from its entry to its exit (seize always
-                 measures wall-clock time between the two stops; strace
-                 without -w measures system CPU time)
+                 count the wall-clock time of each call, from its entry to
+                 its exit; without -w the table counts system CPU time,
+                 the thread's own time in the kernel between the two
+                 stops (strace samples its whole process's in ticks)
 
   -h, --help     this text
 

@@ -59,6 +59,18 @@ func TestParseArgs(t *testing.T) {
 	if c.output != defaultPerfettoFile {
 		t.Errorf("perfetto without -o writes to %q", c.output)
 	}
+	for _, tc := range []struct {
+		args string
+		want int
+	}{{"ls", 0}, {"-s 0 ls", -1}, {"-s0 ls", -1}, {"--string-limit=0 ls", -1}, {"-s 5 ls", 5}} {
+		// 0 is decode's default (32); -1 its -s 0.
+		c, err := parseArgs(strings.Fields(tc.args))
+		if err != nil {
+			t.Errorf("%q: %v", tc.args, err)
+		} else if c.strLimit != tc.want {
+			t.Errorf("%q: string limit %d, want %d", tc.args, c.strLimit, tc.want)
+		}
+	}
 	c, _ = parseArgs(strings.Fields("-S calls ls"))
 	if len(c.warnings) != 1 {
 		t.Errorf("-S without -c: warnings %q", c.warnings)

@@ -24,12 +24,13 @@ import (
 // Perfetto trace, and the -c summary. Its handle runs on the tracer
 // thread, at the stop; mu also lets other goroutines print messages.
 type printer struct {
-	mu  sync.Mutex
-	c   *config
-	f   *filter.Filter
-	dec decode.Decoder // abbreviated structures
-	// decV prints the calls -e abbrev= leaves out (all of them with -v).
-	decV decode.Decoder
+	mu sync.Mutex
+	c  *config
+	f  *filter.Filter
+	// decs are the decoders of the calls -e abbrev= and -e verbose=
+	// select: decs[0] abbreviates structures, decs[decFull] prints them
+	// whole (-v), decs[decNoDeref] prints them as addresses.
+	decs [4]decode.Decoder
 
 	quiet     bool        // no attached/detached messages now
 	quietWant bool        // ... once attached (launch mode hides its own)
@@ -44,6 +45,7 @@ type printer struct {
 	json     *format.JSON
 	pf       *format.Perfetto
 	sum      *format.Summary // -c, -C
+	cpu      bool            // -c/-C without -w: count system CPU time
 	staged   bool            // -z/-Z/-e status=: lines written whole at exit
 	lines    bool            // syscall, signal and exit lines are printed
 	pending  []*task         // JSON: calls entered, not yet written
@@ -76,6 +78,9 @@ type task struct {
 	pers      sysabi.Arch // the architecture of its calls so far
 	prev      string      // the previous call's name, for restart_syscall
 	comm      string
+	clock     *cpuClock     // -c without -w: the task's CPU time
+	cpuStart  time.Duration // ... at the pending call's entry
+	cpuOK     bool          // cpuStart was read
 }
 
 // proc tracks the tasks of one process so that its exit lines are written
@@ -103,9 +108,11 @@ func newPrinter(out io.Writer, toFile bool, c *config) *printer {
 	if c.fdPaths {
 		opts.FdPath = p.fdPath
 	}
-	p.dec.Opts = opts
-	opts.Verbose = true
-	p.decV.Opts = opts
+	for i := range p.decs {
+		p.decs[i].Opts = opts
+		p.decs[i].Opts.Verbose = i&decFull != 0
+		p.decs[i].Opts.NoDeref = i&decNoDeref != 0
+	}
 	for _, st := range []filter.Status{filter.StatusSuccessful, filter.StatusFailed, filter.StatusUnfinished, filter.StatusDetached} {
 		if !p.f.Status.Has(st) {
 			p.staged = true
@@ -113,6 +120,7 @@ func newPrinter(out io.Writer, toFile bool, c *config) *printer {
 	}
 	if c.summary != summaryNone {
 		p.sum = &format.Summary{}
+		p.cpu = !c.wallClock
 	}
 	defer func() { p.quietWant = p.quiet }()
 	switch c.format {
@@ -433,6 +441,9 @@ func (p *printer) entry(ev *seize.Event) {
 		return
 	}
 	t.name = sysabi.SyscallName(arch, ev.Nr)
+	if p.cpu {
+		p.cpuEntry(t)
+	}
 	if arch != t.pers {
 		p.personality(t, arch)
 	}
@@ -440,7 +451,7 @@ func (p *printer) entry(ev *seize.Event) {
 		// -c: only counted, under the name strace counts: i386's
 		// socketcall and ipc as their subcalls.
 		if arch == sysabi.ArchI386 && (t.name == "socketcall" || t.name == "ipc") {
-			t.text = p.dec.Entry(t.text[:0], &t.call, arch, ev.Nr, ev.Args, ev.Task)
+			t.text = p.decs[0].Entry(t.text[:0], &t.call, arch, ev.Nr, ev.Args, ev.Task)
 			t.name = t.call.Name()
 		}
 		return
@@ -455,10 +466,7 @@ func (p *printer) entry(ev *seize.Event) {
 		}
 		t.dec = nil
 	} else {
-		t.dec = &p.dec
-		if !p.f.Abbrev.Has(arch, ev.Nr) {
-			t.dec = &p.decV
-		}
+		t.dec = &p.decs[p.decoder(arch, ev.Nr)]
 		p.fdTid = t.tid
 		t.call.SetStackPointer(ev.SP)
 		t.text = t.dec.Entry(t.text, &t.call, arch, ev.Nr, ev.Args, ev.Task)
@@ -482,6 +490,24 @@ func (p *printer) entry(ev *seize.Event) {
 	case p.json != nil:
 		p.pending = append(p.pending, t)
 	}
+}
+
+// Indexes of printer.decs.
+const (
+	decFull    = 1 // -e abbrev= leaves the call out (-v)
+	decNoDeref = 2 // -e verbose= leaves the call out
+)
+
+// decoder is the index in p.decs of the decoder of nr.
+func (p *printer) decoder(arch sysabi.Arch, nr uint64) int {
+	i := 0
+	if !p.f.Abbrev.Has(arch, nr) {
+		i |= decFull
+	}
+	if !p.f.Verbose.Has(arch, nr) {
+		i |= decNoDeref
+	}
+	return i
 }
 
 // personality writes strace's "[ Process PID=N runs in 32 bit mode. ]"
@@ -562,7 +588,7 @@ func (p *printer) exit(ev *seize.Event) {
 	errno := int(ev.Errno)
 	if p.sum != nil && !strings.HasPrefix(t.name, "syscall_") {
 		// strace counts only the calls of its tables.
-		p.sum.Add(t.arch, t.nr, t.name, dur, errno != 0)
+		p.sum.Add(t.arch, t.nr, t.name, p.summaryTime(t, dur), errno != 0)
 	}
 	t.prev = t.name
 	if !p.lines {
@@ -720,6 +746,9 @@ func (p *printer) exec(ev *seize.Event) {
 // drop forgets a task that is gone.
 func (p *printer) drop(t *task) {
 	p.unpend(t)
+	if t.clock != nil {
+		t.clock.close()
+	}
 	if t.txt != nil {
 		t.txt.RemoveTask(t.tid)
 		if t.file != nil {
@@ -879,6 +908,9 @@ func (p *printer) finishLocked() {
 		if t.file != nil {
 			t.file.Close()
 			t.file = nil
+		}
+		if t.clock != nil {
+			t.clock.close()
 		}
 	}
 }

@@ -130,8 +130,9 @@ func (tb table) check(t *testing.T) {
 // TestSummary compares seize -c with strace -c for the same
 // deterministic program: the same layout (header and column widths), the
 // same system calls with the same numbers of calls and errors, and a
-// table whose arithmetic holds. Times differ by nature (strace measures
-// system CPU time, seize wall-clock time between the stops).
+// table whose arithmetic holds. Times differ by nature (two runs; and
+// strace samples its process's system time in ticks, seize reads each
+// thread's CPU clock).
 func TestSummary(t *testing.T) {
 	strace, err := exec.LookPath("strace")
 	if err != nil {
@@ -264,4 +265,48 @@ func compareTables(t *testing.T, want, got table) {
 		t.Errorf("total %d calls %d errors, strace %d and %d", got.total.calls, got.total.errors, want.total.calls, want.total.errors)
 	}
 	t.Logf("%d of %d rows with strace's calls and errors", same, len(want.rows))
+}
+
+// TestSummarySystemTime: -c counts the system CPU time of each call, as
+// strace does, and -w the wall-clock time between entry and exit. Calls
+// that keep the kernel busy (reading /dev/zero, getrandom) have system
+// time; a 50 ms sleep has next to none, but 50 ms of wall-clock time,
+// though another thread of the process keeps the kernel busy meanwhile
+// (seize reads each thread's own clock; strace's process-wide rusage
+// gives the sleep the other thread's time).
+func TestSummarySystemTime(t *testing.T) {
+	prog := progBin(t)
+	rows := func(flags ...string) map[string]tableRow {
+		text, _ := traceWith(t, seizeBin, t.TempDir(), flags, prog, "cpu")
+		tb := parseTable(t, text)
+		tb.check(t)
+		m := map[string]tableRow{}
+		for _, r := range tb.rows {
+			m[r.name] = r
+		}
+		for _, name := range []string{"read", "getrandom", "clock_nanosleep"} {
+			if _, ok := m[name]; !ok {
+				t.Fatalf("%v: no %s row:\n%s", flags, name, lastLines(text, 25))
+			}
+		}
+		return m
+	}
+	cpu, wall := rows("-f", "-c"), rows("-f", "-c", "-w")
+	const ms = 1e-3
+	// Clearing 256 MiB and generating 16 MiB of random bytes take tens of
+	// milliseconds of CPU on any machine; under load, wall time only grows.
+	for _, name := range []string{"read", "getrandom"} {
+		if s := cpu[name].seconds; s < 2*ms {
+			t.Errorf("-c: %s: %.6f s of system time, want at least 2 ms", name, s)
+		}
+		if cpu[name].seconds > wall[name].seconds*1.5+5*ms {
+			t.Errorf("%s: %.6f s of system time, more than its %.6f s of wall-clock time", name, cpu[name].seconds, wall[name].seconds)
+		}
+	}
+	if s := cpu["clock_nanosleep"].seconds; s > 2*ms {
+		t.Errorf("-c: clock_nanosleep of 50 ms: %.6f s of system time, want next to none", s)
+	}
+	if s := wall["clock_nanosleep"].seconds; s < 50*ms {
+		t.Errorf("-c -w: clock_nanosleep of 50 ms took %.6f s", s)
+	}
 }

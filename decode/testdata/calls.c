@@ -9,6 +9,9 @@
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <linux/close_range.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <netinet/in.h>
@@ -88,6 +91,69 @@ static void more(void) {
 	if (c == 0)
 		_exit(0);
 	wait4(c, NULL, 0, NULL);
+	int pidfd = -1;
+	struct clone_args cp = {.exit_signal = SIGCHLD, .flags = CLONE_PIDFD | CLONE_PARENT_SETTID};
+	cp.pidfd = (unsigned long)&pidfd;
+	cp.parent_tid = (unsigned long)&ptid;
+	c = syscall(SYS_clone3, &cp, 64);
+	if (c == 0)
+		_exit(0);
+	wait4(c, NULL, 0, NULL);
+	close(pidfd);
+}
+
+// prctls makes the prctl calls real programs make (and some they do not),
+// each with all five arguments so that none is stack garbage.
+static void prctls(void) {
+	char name[32];
+	int v;
+	unsigned long tidaddr;
+	struct sock_fprog none = {0, NULL};
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	prctl(PR_SET_PTRACER, 1, 0, 0, 0);
+	prctl(PR_SET_NAME, "calls\tname-longer-than-16", 0, 0, 0);
+	prctl(PR_GET_NAME, name, 0, 0, 0);
+	prctl(PR_GET_NAME, (char *)8, 0, 0, 0);
+	prctl(PR_SET_NAME, "calls", 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	prctl(PR_GET_PDEATHSIG, &v, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &none, 0, 0);
+	prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0);
+	prctl(PR_SET_SECCOMP, 7, 1, 2, 3);
+	prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+	prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0);
+	prctl(PR_CAPBSET_READ, 99, 0, 0, 0);
+	prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	prctl(PR_GET_CHILD_SUBREAPER, &v, 0, 0, 0);
+	prctl(PR_SET_TIMERSLACK, 50000, 0, 0, 0);
+	prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+	prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0, 4096, (unsigned long)"anon");
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_NET_ADMIN, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	prctl(PR_GET_TID_ADDRESS, &tidaddr, 0, 0, 0);
+	prctl(PR_MCE_KILL_GET, 0, 0, 0, 0);
+	prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+	prctl(0x12345678, 1, 2, 3, 4);
+}
+
+// numa makes the memory policy calls of ps and of NUMA-aware programs.
+static void numa(void) {
+	unsigned long mask[20] = {0};
+	int mode;
+	syscall(SYS_get_mempolicy, &mode, mask, 1025, 0, 0);
+	syscall(SYS_get_mempolicy, &mode, mask, 65, 0, 4 /* MPOL_F_MEMS_ALLOWED */);
+	mask[0] = 1;
+	syscall(SYS_set_mempolicy, 1 /* MPOL_PREFERRED */, mask, 65);
+	syscall(SYS_set_mempolicy, 0 /* MPOL_DEFAULT */, NULL, 0);
+	syscall(SYS_set_mempolicy, 2 | (1 << 15) /* MPOL_BIND|MPOL_F_STATIC_NODES */, mask, 1025);
+	syscall(SYS_mbind, (void *)0x1000, 4096, 2 /* MPOL_BIND */, mask, 64, 1 /* MPOL_MF_STRICT */);
+	syscall(SYS_get_mempolicy, &mode, (void *)8, 1025, 0, 0);
 }
 
 static void on_alrm(int sig) { (void)sig; }
@@ -443,6 +509,8 @@ int main(int argc, char **argv) {
 	startup();
 	hostile();
 	more();
+	prctls();
+	numa();
 	interrupted();
 	pid_t c = fork();
 	if (c == 0) {

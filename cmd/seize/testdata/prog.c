@@ -10,9 +10,16 @@
 //   restart      sleep 200 ms while a child stops (SIGSTOP) and continues
 //                (SIGCONT) this process 50 ms in: the kernel resumes the
 //                sleep with restart_syscall
+//   threads      four threads make three getppid calls each and sleep
+//                1 ms, so that the calls of tasks interleave
+//   cpu          a thread reads 256 MiB from /dev/zero (system CPU time)
+//                while the main thread sleeps 50 ms (none), then the main
+//                thread reads 16 MiB from getrandom
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdlib.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -27,6 +34,24 @@ static void nap(long ms) {
 static void *thread(void *arg) {
 	(void)arg;
 	nap(20);
+	return NULL;
+}
+
+static void *worker(void *arg) {
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		getppid();
+	nap(1);
+	return NULL;
+}
+
+static void *zeroes(void *arg) {
+	size_t n = 64 << 20;
+	char *b = malloc(n);
+	int fd = open("/dev/zero", O_RDONLY);
+	for (int i = 0; i < 4; i++)
+		read(fd, b, n);
+	(void)arg;
 	return NULL;
 }
 
@@ -72,6 +97,22 @@ int main(int argc, char **argv) {
 		nap(200);
 		int st;
 		waitpid(c, &st, 0);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "threads")) {
+		pthread_t t[4];
+		for (int i = 0; i < 4; i++)
+			pthread_create(&t[i], NULL, worker, NULL);
+		for (int i = 0; i < 4; i++)
+			pthread_join(t[i], NULL);
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "cpu")) {
+		pthread_t t;
+		pthread_create(&t, NULL, zeroes, NULL);
+		nap(50);
+		pthread_join(t, NULL);
+		getrandom(malloc(16 << 20), 16 << 20, 0);
 		return 0;
 	}
 	return 2;
