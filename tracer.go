@@ -534,7 +534,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
 		tr.deliver(ev)
 	case ptrace.InfoExit:
-		if info.Rval() == eintr && (t.answering || !t.stopEINTR) {
+		if info.Rval() == eintr && (t.answering || !t.stopEINTR) && !t.injectedResult() {
 			switch tr.restartSyscall(t, info.Arch, 0) {
 			case restarted:
 				return // the program does not see this return
@@ -546,6 +546,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 				}
 			}
 		}
+		injected := tr.injectExit(t, &info) // inject.go
 		tr.restoreArg(t)
 		t.entryNs = 0
 		if !tr.opts.Syscalls {
@@ -560,6 +561,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 		}
 		t.inSyscall = false
 		ev.IP, ev.SP = info.IP, info.SP
+		ev.Injected = injected
 		ev.Ret = info.Rval()
 		if info.IsError() {
 			ev.Errno = syscall.Errno(-ev.Ret)
@@ -777,6 +779,7 @@ func (tr *Tracer) afterStop(t *Task) {
 		tr.announceHold(t)
 	case t.groupStopped:
 		tr.listen(t)
+	case tr.delayed(t): // an injected delay (inject.go)
 	default:
 		tr.restart(t)
 	}
@@ -1041,6 +1044,7 @@ func (tr *Tracer) Interrupt(tid int) error {
 		if t.state != stopped && !t.interrupting {
 			err = tr.interrupt(t, 0)
 		}
+		tr.holdDelayed(t) // inject.go
 	}); cerr != nil {
 		return cerr
 	}

@@ -9,8 +9,9 @@ import (
 // Regs is the register set the engine reads and writes to restart a
 // system call (S21).
 type Regs struct {
-	r  unix.PtraceRegsArm64
-	nr int64
+	r     unix.PtraceRegsArm64
+	nr    int64
+	setNr bool // SetNr was called: SetRegs writes the number too
 }
 
 const (
@@ -41,14 +42,28 @@ func GetRegs(tid int, r *Regs) error {
 	return nil
 }
 
-// SetRegs writes the tracee's registers.
+// SetRegs writes the tracee's registers, and its system call number
+// after SetNr.
 func SetRegs(tid int, r *Regs) error {
-	return regset(unix.PTRACE_SETREGSET, tid, ntPrstatus, unsafe.Pointer(&r.r), int(unsafe.Sizeof(r.r)))
+	if err := regset(unix.PTRACE_SETREGSET, tid, ntPrstatus, unsafe.Pointer(&r.r), int(unsafe.Sizeof(r.r))); err != nil {
+		return err
+	}
+	if !r.setNr {
+		return nil
+	}
+	nr := int32(r.nr)
+	return regset(unix.PTRACE_SETREGSET, tid, ntArmSystemCall, unsafe.Pointer(&nr), 4)
 }
 
 // Nr is the number of the system call the task is in or returned from,
 // or -1 outside one.
 func (r *Regs) Nr() int64 { return r.nr }
+
+// SetNr sets the system call number (NT_ARM_SYSTEM_CALL, written by
+// SetRegs). At a syscall-entry stop, -1 (NO_SYSCALL) makes the kernel
+// skip the call and return x0 as the tracer set it (el0_svc_common):
+// fault injection.
+func (r *Regs) SetNr(nr int64) { r.nr, r.setNr = nr, true }
 
 // Ret is the return-value register (x0).
 func (r *Regs) Ret() int64 { return int64(r.r.Regs[0]) }
