@@ -76,6 +76,9 @@ type task struct {
 	pers      sysabi.Arch // the architecture of its calls so far
 	prev      string      // the previous call's name, for restart_syscall
 	comm      string
+
+	injCount map[uint64]uint64 // -e inject=: calls so far per system call (inject.go)
+	injected *filter.Inject    // what -e inject= did to the call in progress
 }
 
 // proc tracks the tasks of one process so that its exit lines are written
@@ -429,6 +432,7 @@ func (p *printer) entry(ev *seize.Event) {
 	arch := sysabi.Arch(ev.Arch)
 	t.in, t.nr, t.arch, t.args, t.start, t.told = true, ev.Nr, arch, ev.Args, p.now, false
 	t.shown = p.f.Trace.Has(arch, ev.Nr)
+	p.inject(t, ev, arch) // inject.go
 	if !t.shown {
 		return
 	}
@@ -584,11 +588,16 @@ func (p *printer) exit(ev *seize.Event) {
 		st = filter.StatusFailed
 	}
 	show := p.f.Status.Has(st)
+	injected := t.injected
+	if ev.Injected == nil {
+		injected = nil
+	}
 	switch {
 	case t.txt != nil:
 		if !p.c.durations {
 			dur = -1
 		}
+		result += injectNote(injected)
 		if p.staged {
 			if show {
 				t.txt.SyscallLine(t.start, t.tid, t.name, t.text, result, dur)
@@ -603,6 +612,7 @@ func (p *printer) exit(ev *seize.Event) {
 			var rec format.Syscall
 			p.record(t, &rec)
 			rec.Result, rec.Ret, rec.Errno, rec.Status = result, ev.Ret, errno, st.String()
+			rec.Injected = injected
 			p.json.Syscall(&rec)
 		}
 	case p.pf != nil:
