@@ -128,10 +128,6 @@ func (e *Event) Inject(f Fault) error {
 	return nil
 }
 
-// injectedResult reports whether the task's call in progress returns an
-// injected result: an -EINTR from it is not to be rewound (S21).
-func (t *Task) injectedResult() bool { return t.inj.active && t.inj.fault.Skips() }
-
 // injectExit runs at the exit stop of a call: it sets an injected result
 // again if the kernel changed it, updates info to match, and arms the
 // exit delay. It returns the call's Fault, or nil.

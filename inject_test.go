@@ -119,8 +119,9 @@ func runInject(t *testing.T, n int, plan func(i int) *seize.Fault) ([]callLine, 
 
 // TestInjectChosenCalls: exactly the chosen calls fail with the chosen
 // errno or return the chosen value, without running; the others run. An
-// injected EINTR reaches the program (the S21 rewind leaves it alone),
-// and each exit event reports the injected result and its Fault.
+// injected EINTR reaches the program (the S21 rewind leaves it alone: the
+// call's number is -1), and each exit event reports the injected result
+// and its Fault.
 func TestInjectChosenCalls(t *testing.T) {
 	want := map[int]seize.Fault{
 		2: {Return: true, Retval: 42},

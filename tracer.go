@@ -534,7 +534,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
 		tr.deliver(ev)
 	case ptrace.InfoExit:
-		if info.Rval() == eintr && (t.answering || !t.stopEINTR) && !t.injectedResult() {
+		if info.Rval() == eintr && (t.answering || !t.stopEINTR) {
 			switch tr.restartSyscall(t, info.Arch, 0) {
 			case restarted:
 				return // the program does not see this return
