@@ -390,7 +390,7 @@ Tampering (strace's syntax and meaning):
   each task, then every STEP-th up to LAST: 3 (the 3rd only), 3+ (the 3rd
   and later), 3+2 (3rd, 5th, 7th...), 2..4 (2nd to 4th). Default: every
   call. A later -e inject= replaces an earlier one for the calls they
-  share.
+  share. See docs/inject.md.
 
 Output:
   -o FILE, --output=FILE
