@@ -157,6 +157,12 @@ func (tr *Tracer) injectExit(t *Task, info *ptrace.SyscallInfo) *Fault {
 // stay stopped for an injected delay, and starts its timer. The timer's
 // command restarts the task from the tracer loop (delayDone).
 func (tr *Tracer) delayed(t *Task) bool {
+	if t.exiting {
+		// SIGKILL woke the task out of its delay (PTRACE_EVENT_EXIT):
+		// the delay ends, and so does the injected call.
+		t.inj = injection{gen: t.inj.gen + 1}
+		return false
+	}
 	if t.inj.armed {
 		return true // Resume during the delay: it goes on
 	}

@@ -414,3 +414,28 @@ func TestInjectMisuse(t *testing.T) {
 		t.Errorf("%d entries; %s", n, strings.Join(errs, "; "))
 	}
 }
+
+// TestInjectDelayKilled: SIGKILL ends a task held in an injected delay at
+// once; the delay does not hold its exit up.
+func TestInjectDelayKilled(t *testing.T) {
+	tr, r := newTracer(t, seize.Options{Syscalls: true})
+	newInjector(r, func(i int) *seize.Fault {
+		if i == 1 {
+			return &seize.Fault{DelayEnter: 10 * time.Second}
+		}
+		return nil
+	})
+	p := startTraced(t, tr, "inject", "2")
+	_, next := r.waitFor(t, 0, 5*time.Second, "chdir entry", func(e rec) bool {
+		return e.Kind == seize.EventSyscallEntry && e.Pid == p.Pid && e.Nr == unix.SYS_CHDIR
+	})
+	time.Sleep(50 * time.Millisecond)
+	start := time.Now()
+	syscall.Kill(p.Pid, syscall.SIGKILL)
+	r.waitFor(t, next, 5*time.Second, "exit after SIGKILL", kind(seize.EventExit, p.Pid))
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("the killed task took %v to exit: the delay held it", el)
+	} else {
+		t.Logf("exited %v after SIGKILL", el)
+	}
+}
