@@ -89,7 +89,7 @@ type Event struct {
 	IP, SP uint64
 	// Injected is, on the exit of a call that Event.Inject tampered
 	// with, what was done to it (Ret and Errno are the injected result);
-	// otherwise nil.
+	// otherwise nil. Like the Event, it is valid during the handler.
 	Injected *Fault
 
 	// Signal, group-stop, exit.

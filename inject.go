@@ -85,7 +85,7 @@ type injection struct {
 // A delayed task is stopped: Interrupt holds it at once (Resume goes on
 // with the rest of the delay), Detach and DetachAll release it at once,
 // cutting the delay short; a skipped call still returns its injected
-// result, which is set at the entry stop.
+// result, which is set at the entry stop. SIGKILL ends the delay too.
 func (e *Event) Inject(f Fault) error {
 	if e.Kind != EventSyscallEntry || e.Task.inj.active {
 		return ErrNotSyscallEntry
