@@ -60,6 +60,18 @@
 // started from other goroutines, are left to their owners (S20). Never
 // call Wait on a traced process yourself.
 //
+// # Fault injection
+//
+// With [Options.Syscalls], a handler can tamper with a call at its
+// EventSyscallEntry, as strace's -e inject= does: [Event.Inject] with a
+// [Fault] makes the call fail with an errno or return a value without
+// running, sends a signal that arrives as the call returns, or holds the
+// task for a while at the call's entry or exit. A delayed task waits in
+// its stop while the tracer thread goes on serving the others. The call's
+// EventSyscallExit reports the injected result and [Event.Injected].
+// Counting invocations and choosing which to tamper with is the caller's:
+// package filter parses strace's -e inject= and when= for that.
+//
 // # The specification and its tests
 //
 // Each item of the behaviour specification (SPEC.md, S1…S20) is proved by

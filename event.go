@@ -87,6 +87,10 @@ type Event struct {
 	Errno syscall.Errno
 	// IP and SP are the instruction and stack pointers at the stop.
 	IP, SP uint64
+	// Injected is, on the exit of a call that Event.Inject tampered
+	// with, what was done to it (Ret and Errno are the injected result);
+	// otherwise nil. Like the Event, it is valid during the handler.
+	Injected *Fault
 
 	// Signal, group-stop, exit.
 	Sig     syscall.Signal

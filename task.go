@@ -67,6 +67,8 @@ type Task struct {
 	lateSeen      bool        // the stop that answered that interrupt was seen: the next clears the trap
 	atEntry       bool        // the current stop is a syscall-entry (or seccomp) stop
 	fix           argFix      // an argument changed by the restart
+
+	inj injection // Event.Inject (inject.go)
 }
 
 // sockFix is a socket's SO_RCVTIMEO shortened for a restarted receive,

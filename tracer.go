@@ -565,6 +565,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 				}
 			}
 		}
+		injected := tr.injectExit(t, &info) // inject.go
 		tr.restoreArg(t)
 		t.entryNs = 0
 		if !tr.opts.Syscalls {
@@ -579,6 +580,7 @@ func (tr *Tracer) syscallStop(t *Task) {
 		}
 		t.inSyscall = false
 		ev.IP, ev.SP = info.IP, info.SP
+		ev.Injected = injected
 		ev.Ret = info.Rval()
 		if info.IsError() {
 			ev.Errno = syscall.Errno(-ev.Ret)
@@ -797,6 +799,7 @@ func (tr *Tracer) afterStop(t *Task) {
 		tr.announceHold(t)
 	case t.groupStopped:
 		tr.listen(t)
+	case tr.delayed(t): // an injected delay (inject.go)
 	default:
 		tr.restart(t)
 	}
@@ -1068,6 +1071,7 @@ func (tr *Tracer) Interrupt(tid int) error {
 		if t.state != stopped && !t.interrupting {
 			err = tr.interrupt(t, 0)
 		}
+		tr.holdDelayed(t) // inject.go
 	}); cerr != nil {
 		return cerr
 	}

@@ -1,7 +1,7 @@
 // Package filter implements strace's -e qualifier expressions (trace=,
-// signal=, status=, abbrev=, verbose=, raw=) with strace 6.1's semantics,
-// and builds seccomp-bpf programs that stop a tracee only at the system
-// calls a SyscallSet selects.
+// signal=, status=, abbrev=, verbose=, raw=, inject=, fault=) with strace
+// 6.1's semantics, and builds seccomp-bpf programs that stop a tracee only
+// at the system calls a SyscallSet selects.
 //
 // System call names resolve per architecture through package sysabi
 // (x86_64, i386 and aarch64). The classes of -e trace=%CLASS come from a
@@ -51,6 +51,9 @@ type Filter struct {
 	// Status is -e status=: the return statuses of the system calls that
 	// are shown. Default: all.
 	Status StatusSet
+	// Injects are the -e inject= and -e fault= expressions, in order (see
+	// Inject). Default: none.
+	Injects []Inject
 }
 
 // New returns a Filter with strace's defaults: every system call traced,
@@ -68,20 +71,22 @@ var qualifiers = map[string]string{
 	"raw": "raw", "x": "raw",
 	"signal": "signal", "signals": "signal", "s": "signal",
 	"status": "status",
+	"inject": "inject", "fault": "fault",
 
 	"read": "", "reads": "", "r": "",
 	"write": "", "writes": "", "w": "",
-	"fault": "", "inject": "", "kvm": "",
-	"quiet": "", "silent": "", "silence": "", "q": "",
+	"kvm": "", "quiet": "", "silent": "", "silence": "", "q": "",
 	"decode-fd": "", "decode-fds": "",
 	"decode-pid": "", "decode-pids": "",
 	"secontext": "",
 }
 
 // Parse applies one -e argument, such as "trace=open,close", "t=%file",
-// "trace=!%net", "trace=/^open", "signal=!SIGCHLD", "status=failed", or a
-// bare list like "open" (trace=open). The set it names replaces the one an
-// earlier Parse gave the same qualifier, as in strace.
+// "trace=!%net", "trace=/^open", "signal=!SIGCHLD", "status=failed",
+// "inject=openat:error=ENOENT:when=3+", or a bare list like "open"
+// (trace=open). The set it names replaces the one an earlier Parse gave
+// the same qualifier, as in strace; inject= and fault= add an expression
+// to Injects.
 //
 // On error f is unchanged and the error is a *ParseError whose message is a
 // single line saying what to do.
@@ -91,12 +96,18 @@ func (f *Filter) Parse(expr string) error {
 		if q, known := qualifiers[name]; known {
 			if q == "" {
 				return &ParseError{Qualifier: name, What: "unsupported qualifier", Token: name,
-					Hint: "seize implements trace, abbrev, verbose, raw, signal and status"}
+					Hint: "seize implements trace, abbrev, verbose, raw, signal, status, inject and fault"}
 			}
 			qual, value = q, v
 		}
 	}
 	switch qual {
+	case "inject", "fault":
+		in, err := parseInject(qual, value)
+		if err != nil {
+			return err
+		}
+		f.Injects = append(f.Injects, in)
 	case "signal":
 		s, err := parseSignalSet(value)
 		if err != nil {
@@ -149,8 +160,8 @@ func isWord(s string) bool {
 //	invalid system call "opne" in -e trace: did you mean "open"?
 type ParseError struct {
 	// Qualifier is the canonical qualifier the expression was read as:
-	// "trace", "abbrev", "verbose", "raw", "signal" or "status" (or the
-	// unsupported qualifier's own name).
+	// "trace", "abbrev", "verbose", "raw", "signal", "status", "inject"
+	// or "fault" (or the unsupported qualifier's own name).
 	Qualifier string
 	// What says what is wrong, such as "invalid system call".
 	What string

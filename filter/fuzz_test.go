@@ -2,6 +2,7 @@ package filter
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func FuzzParse(f *testing.F) {
 			if msg := err.Error(); strings.ContainsAny(msg, "\n\r") {
 				t.Fatalf("Parse(%q): message is not one line: %q", expr, msg)
 			}
-			if *flt != before {
+			if !reflect.DeepEqual(*flt, before) {
 				t.Fatalf("Parse(%q) failed but changed the filter", expr)
 			}
 			return

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/seize-dev/seize/filter"
 	"github.com/seize-dev/seize/internal/ptrace"
 	"github.com/seize-dev/seize/sysabi"
 )
@@ -35,6 +36,9 @@ type Syscall struct {
 	Dur    time.Duration // entry stop to exit stop; -1 when unknown
 	// Resumed says an "unfinished" object for this call came first.
 	Resumed bool
+	// Injected is the -e inject= or -e fault= expression that tampered
+	// with the call, or nil.
+	Injected *filter.Inject
 }
 
 // JSON writes JSON Lines: one object per event, every one with "v" (the
@@ -159,7 +163,42 @@ func (j *JSON) Syscall(c *Syscall) {
 	if c.Resumed {
 		j.boolean("resumed", true)
 	}
+	if c.Injected != nil {
+		j.injected(c.Injected)
+	}
 	j.end()
+}
+
+// injected writes "injected": what -e inject= did to a call, one field
+// per action of the expression.
+func (j *JSON) injected(in *filter.Inject) {
+	j.b = append(j.b, `,"injected":{`...)
+	n := len(j.b)
+	if in.Actions&filter.InjectError != 0 {
+		name := sysabi.ErrnoName(in.Error)
+		if name == "" {
+			name = strconv.Itoa(in.Error)
+		}
+		j.str("error", name)
+	}
+	if in.Actions&filter.InjectRetval != 0 {
+		j.num("retval", in.Retval)
+	}
+	if in.Actions&filter.InjectSignal != 0 {
+		j.str("signal", SignalName(syscall.Signal(in.Signal)))
+	}
+	if in.Actions&filter.InjectDelayEnter != 0 {
+		j.b = append(j.b, `,"delay_enter":`...)
+		j.b = appendSeconds(j.b, in.DelayEnter)
+	}
+	if in.Actions&filter.InjectDelayExit != 0 {
+		j.b = append(j.b, `,"delay_exit":`...)
+		j.b = appendSeconds(j.b, in.DelayExit)
+	}
+	if len(j.b) > n {
+		j.b = append(j.b[:n], j.b[n+1:]...) // the first field's comma
+	}
+	j.b = append(j.b, '}')
 }
 
 // Unfinished writes an "unfinished" object: a call that has started and

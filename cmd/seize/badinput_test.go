@@ -52,6 +52,18 @@ func TestBadInputMore(t *testing.T) {
 			want: `seize: invalid system call "" in -e trace: name at least one system call, %class or /regex, or use all or none`},
 		{name: "bad regex", args: []string{"-e", "trace=/[", "--", "/bin/true"}, skip: eSkip,
 			want: `seize: invalid regular expression "/[" in -e trace: missing closing ]: "["`},
+		{name: "inject without an action", args: []string{"-e", "inject=chdir:when=2", "--", "/bin/true"}, skip: eSkip,
+			want: `seize: nothing to inject in "chdir:when=2" in -e inject: add :error=ERRNO, :retval=N, :signal=SIG, :delay_enter=TIME or :delay_exit=TIME`},
+		{name: "inject error and retval", args: []string{"--inject=openat:error=ENOENT:retval=3", "--", "/bin/true"}, skip: eSkip,
+			want: `seize: duplicate option "retval=3" in -e inject: give one error= or retval=`},
+		{name: "inject bad when", args: []string{"-e", "inject=openat:error=ENOENT:when=3..2", "--", "/bin/true"}, skip: eSkip,
+			want: `seize: invalid when "when=3..2" in -e inject: use FIRST[..LAST][+[STEP]]: FIRST and STEP from 1 to 65535, LAST from FIRST to 65534`},
+		{name: "inject bad errno", args: []string{"-e", "inject=openat:error=EACESS", "--", "/bin/true"}, skip: eSkip,
+			want: `seize: invalid error "error=EACESS" in -e inject: did you mean "EACCES"?`},
+		{name: "fault with retval", args: []string{"--fault", "openat:retval=1", "--", "/bin/true"}, skip: eSkip,
+			want: `seize: invalid option "retval=1" in -e fault: fault= takes error= and when= only; use -e inject= for the others`},
+		{name: "inject unknown call", args: []string{"-e", "inject=opne:error=EIO", "-p", "1"}, skip: eSkip,
+			want: `seize: invalid system call "opne" in -e inject: did you mean "open"?`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -77,7 +77,7 @@ func TestBadInput(t *testing.T) {
 		{name: "misspelt status", args: []string{"--status=failde", "--", "true"},
 			want: `seize: invalid status "failde" in -e status: did you mean "failed"?`},
 		{name: "unsupported qualifier", args: []string{"-equiet=attach", "--", "true"},
-			want: `seize: unsupported qualifier "quiet" in -e quiet: seize implements trace, abbrev, verbose, raw, signal and status`},
+			want: `seize: unsupported qualifier "quiet" in -e quiet: seize implements trace, abbrev, verbose, raw, signal, status, inject and fault`},
 		{name: "bad sort", args: []string{"-c", "-S", "bogus", "--", "true"},
 			want: `seize: invalid -S "bogus": use time, min-time, max-time, avg-time, calls, errors, name or nothing (see seize --help)`},
 		{name: "-w without -c", args: []string{"-w", "--", "true"},

@@ -129,7 +129,7 @@ func parseArgs(args []string) (*config, error) {
 			var err error
 			switch name {
 			case "--output", "--attach", "--string-limit", "--summary-sort-by", "--format",
-				"--trace", "--signal", "--status", "--abbrev", "--verbose", "--raw":
+				"--trace", "--signal", "--status", "--abbrev", "--verbose", "--raw", "--inject", "--fault":
 				if val, err = needVal(); err != nil {
 					return nil, err
 				}
@@ -148,7 +148,7 @@ func parseArgs(args []string) (*config, error) {
 					return nil, usagef("invalid --format %q: use text, json or perfetto", val)
 				}
 				c.format = val
-			case "--trace", "--signal", "--status", "--abbrev", "--verbose", "--raw":
+			case "--trace", "--signal", "--status", "--abbrev", "--verbose", "--raw", "--inject", "--fault":
 				err = c.filter.Parse(name[2:] + "=" + val)
 			case "--absolute-timestamps":
 				switch val {
@@ -376,6 +376,25 @@ Filtering:
   same kind. The long forms --trace=, --signal=, --status=, --abbrev=,
   --raw= and --verbose= are the same.
 
+Tampering (strace's syntax and meaning):
+  -e inject=SET:ACTION[:ACTION...][:when=WHEN], --inject=...
+                 tamper with the calls of SET (as in trace=), if traced:
+                 error=ERRNO   fail without running: ENOENT, or 1..4095
+                 retval=N      return N without running
+                 signal=SIG    deliver SIG as the call returns
+                 delay_enter=TIME, delay_exit=TIME
+                               hold the task at the call's entry or exit;
+                               TIME in microseconds, or 1.5ms, 2s, 100ns
+                 error= and retval= are marked (INJECTED) in the trace,
+                 delays (DELAYED)
+  -e fault=SET[:error=ERRNO][:when=WHEN], --fault=...
+                 inject=SET:error=ERRNO, ENOSYS by default
+  WHEN is FIRST[..LAST][+[STEP]]: the FIRST call of each system call in
+  each task, then every STEP-th up to LAST: 3 (the 3rd only), 3+ (the 3rd
+  and later), 3+2 (3rd, 5th, 7th...), 2..4 (2nd to 4th). Default: every
+  call. A later -e inject= replaces an earlier one for the calls they
+  share. See docs/inject.md.
+
 Output:
   -o FILE, --output=FILE
                  write the trace to FILE instead of standard error
@@ -429,6 +448,7 @@ Examples:
   seize -f -e trace=%file -o trace.txt -- make
   seize -c -S calls -- ls -R /usr
   seize --format json -o trace.jsonl -p 4242
+  seize -e trace=openat -e inject=openat:error=ENOENT:when=3+2 -- ./app
   seize --format perfetto -f -- ./server     (then open seize.trace.json
                                               in ui.perfetto.dev)
 `

@@ -81,6 +81,9 @@ type task struct {
 	clock     *cpuClock     // -c without -w: the task's CPU time
 	cpuStart  time.Duration // ... at the pending call's entry
 	cpuOK     bool          // cpuStart was read
+
+	injCount map[uint64]uint64 // -e inject=: calls so far per system call (inject.go)
+	injected *filter.Inject    // what -e inject= did to the call in progress
 }
 
 // proc tracks the tasks of one process so that its exit lines are written
@@ -437,6 +440,7 @@ func (p *printer) entry(ev *seize.Event) {
 	arch := sysabi.Arch(ev.Arch)
 	t.in, t.nr, t.arch, t.args, t.start, t.told = true, ev.Nr, arch, ev.Args, p.now, false
 	t.shown = p.f.Trace.Has(arch, ev.Nr)
+	p.inject(t, ev, arch) // inject.go
 	if !t.shown {
 		return
 	}
@@ -610,11 +614,16 @@ func (p *printer) exit(ev *seize.Event) {
 		st = filter.StatusFailed
 	}
 	show := p.f.Status.Has(st)
+	injected := t.injected
+	if ev.Injected == nil {
+		injected = nil
+	}
 	switch {
 	case t.txt != nil:
 		if !p.c.durations {
 			dur = -1
 		}
+		result += injectNote(injected)
 		if p.staged {
 			if show {
 				t.txt.SyscallLine(t.start, t.tid, t.name, t.text, result, dur)
@@ -629,6 +638,7 @@ func (p *printer) exit(ev *seize.Event) {
 			var rec format.Syscall
 			p.record(t, &rec)
 			rec.Result, rec.Ret, rec.Errno, rec.Status = result, ev.Ret, errno, st.String()
+			rec.Injected = injected
 			p.json.Syscall(&rec)
 		}
 	case p.pf != nil:

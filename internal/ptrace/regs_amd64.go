@@ -16,6 +16,11 @@ func SetRegs(tid int, r *Regs) error { return unix.PtraceSetRegs(tid, &r.r) }
 // (orig_rax), or -1 outside one.
 func (r *Regs) Nr() int64 { return int64(r.r.Orig_rax) }
 
+// SetNr sets the system call number (orig_rax). At a syscall-entry
+// stop, -1 makes the kernel skip the call and return rax as it is
+// (do_syscall_64 leaves regs->ax alone for nr -1): fault injection.
+func (r *Regs) SetNr(nr int64) { r.r.Orig_rax = uint64(nr) }
+
 // Ret is the return-value register.
 func (r *Regs) Ret() int64 { return int64(r.r.Rax) }
 

@@ -11,7 +11,7 @@ import (
 type Regs struct {
 	r     unix.PtraceRegsArm64
 	nr    int64
-	setNr bool // SetRegs writes nr (Reenter)
+	setNr bool // SetNr or Reenter was called: SetRegs writes the number too
 }
 
 const (
@@ -43,7 +43,7 @@ func GetRegs(tid int, r *Regs) error {
 }
 
 // SetRegs writes the tracee's registers, and its system call number
-// when Reenter changed it.
+// after SetNr or Reenter.
 func SetRegs(tid int, r *Regs) error {
 	if err := regset(unix.PTRACE_SETREGSET, tid, ntPrstatus, unsafe.Pointer(&r.r), int(unsafe.Sizeof(r.r))); err != nil {
 		return err
@@ -58,6 +58,12 @@ func SetRegs(tid int, r *Regs) error {
 // Nr is the number of the system call the task is in or returned from,
 // or -1 outside one.
 func (r *Regs) Nr() int64 { return r.nr }
+
+// SetNr sets the system call number (NT_ARM_SYSTEM_CALL, written by
+// SetRegs). At a syscall-entry stop, -1 (NO_SYSCALL) makes the kernel
+// skip the call and return x0 as the tracer set it (el0_svc_common):
+// fault injection.
+func (r *Regs) SetNr(nr int64) { r.nr, r.setNr = nr, true }
 
 // Ret is the return-value register (x0).
 func (r *Regs) Ret() int64 { return int64(r.r.Regs[0]) }

@@ -17,6 +17,9 @@ func SetRegs(tid int, r *Regs) error { return unix.ENOSYS }
 // Nr is -1.
 func (r *Regs) Nr() int64 { return -1 }
 
+// SetNr does nothing.
+func (r *Regs) SetNr(nr int64) {}
+
 // Ret is 0.
 func (r *Regs) Ret() int64 { return 0 }
 

@@ -465,6 +465,18 @@ int main(int argc, char **argv) {
 		say("openat r=%ld errno=%d", r, r < 0 ? errno : 0);
 		return 0;
 	}
+	if (!strcmp(mode, "inject")) { // inject N: N chdir("/") calls, each reported as "call I r=R errno=E us=US usr1=K" (K: SIGUSR1s handled so far)
+		long n = atol(argv[2]);
+		signal(SIGUSR1, on_usr1);
+		for (long i = 1; i <= n; i++) {
+			long t0 = mono_ns();
+			long r = syscall(SYS_chdir, "/");
+			int e = r < 0 ? errno : 0;
+			long us = (mono_ns() - t0) / 1000;
+			say("call %ld r=%ld errno=%d us=%ld usr1=%d", i, r, e, us, (int)got_usr1);
+		}
+		return 0;
+	}
 	if (!strcmp(mode, "spawn")) { // spawn N MS: on a stdin line, a thread and N forks that sleep MS
 		// The children are made by a raw clone, so that their first system
 		// call is the getppid below (glibc's fork makes calls in the child).
