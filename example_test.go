@@ -291,4 +291,3 @@ func blockedIn(tid int) string {
 	}
 	return sysabi.SyscallName(sysabi.NativeArch(), uint64(nr))
 }
-
