@@ -28,13 +28,13 @@ type sumKey struct {
 
 // SummaryRow is one line of the table.
 type SummaryRow struct {
-	Arch     sysabi.Arch
-	Nr       uint64
-	Name     string
-	Calls    uint64
-	Errors   uint64
+	Arch     sysabi.Arch   // the calls' personality
+	Nr       uint64        // the number in Arch's table
+	Name     string        // as printed
+	Calls    uint64        // how many finished
+	Errors   uint64        // how many of them failed
 	Time     time.Duration // total
-	Min, Max time.Duration
+	Min, Max time.Duration // the shortest and longest call
 }
 
 // Add counts one finished call of nr, printed as name, that took d and

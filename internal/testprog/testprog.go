@@ -73,10 +73,10 @@ func build(name string, src []byte) (string, error) {
 
 // Proc is a running tracee started by a test.
 type Proc struct {
-	Pid   int
-	Cmd   *exec.Cmd
-	Lines chan string // its stdout, line by line; closed at EOF
-	Stdin io.WriteCloser
+	Pid   int            // its process id
+	Cmd   *exec.Cmd      // the command that started it
+	Lines chan string    // its stdout, line by line; closed at EOF
+	Stdin io.WriteCloser // its stdin
 	tb    testing.TB
 }
 
