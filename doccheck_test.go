@@ -10,15 +10,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // Every exported name of every package in the module has a doc comment:
 // functions, methods of exported types, types, constants, variables, and
 // the fields and methods of exported structs and interfaces. A constant
 // or variable may be covered by the comment of its group or a comment at
-// the end of its line; a field by a comment at the end of its line or
-// by the comment of the fields declared with it. Generated files are
-// skipped.
+// the end of its line; a field by a comment at the end of its line, by
+// the comment of the field on the line above, or by a mention of its name
+// in its type's comment. Generated files are skipped.
 func TestExportedNamesDocumented(t *testing.T) {
 	var missing []string
 	fset := token.NewFileSet()
@@ -91,7 +92,11 @@ func undocumented(fset *token.FileSet, f *ast.File) []string {
 					if s.Doc == nil && (d.Doc == nil || d.Lparen.IsValid()) {
 						miss(s.Pos(), "type "+s.Name.Name)
 					}
-					out = append(out, undocumentedMembers(fset, s)...)
+					doc := s.Doc
+					if doc == nil && !d.Lparen.IsValid() {
+						doc = d.Doc
+					}
+					out = append(out, undocumentedMembers(fset, s, doc)...)
 				case *ast.ValueSpec:
 					for _, n := range s.Names {
 						if n.IsExported() && s.Doc == nil && s.Comment == nil && d.Doc == nil {
@@ -107,7 +112,15 @@ func undocumented(fset *token.FileSet, f *ast.File) []string {
 
 // undocumentedMembers lists the exported fields of an exported struct and
 // the methods of an exported interface that have no comment.
-func undocumentedMembers(fset *token.FileSet, s *ast.TypeSpec) []string {
+func undocumentedMembers(fset *token.FileSet, s *ast.TypeSpec, doc *ast.CommentGroup) []string {
+	mentioned := make(map[string]bool)
+	if doc != nil {
+		for _, w := range strings.FieldsFunc(doc.Text(), func(r rune) bool {
+			return !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
+		}) {
+			mentioned[w] = true
+		}
+	}
 	var fields *ast.FieldList
 	kind := "field"
 	switch ty := s.Type.(type) {
@@ -125,7 +138,7 @@ func undocumentedMembers(fset *token.FileSet, s *ast.TypeSpec) []string {
 		line := fset.Position(fl.Pos()).Line
 		documented := fl.Doc != nil || fl.Comment != nil || (prevDoc && line == prevLine+1)
 		for _, n := range fl.Names {
-			if n.IsExported() && !documented {
+			if n.IsExported() && !documented && !mentioned[n.Name] {
 				p := fset.Position(n.Pos())
 				out = append(out, p.Filename+":"+strconv.Itoa(p.Line)+": "+kind+" "+s.Name.Name+"."+n.Name)
 			}

@@ -15,18 +15,20 @@ import (
 // changes meaning or type; new fields and kinds do not change it.
 const SchemaVersion = 1
 
-// Syscall is one system call as the JSON and Perfetto writers take it.
+// Syscall is one system call as the JSON and Perfetto writers take it:
+// call Nr of the table of Arch (its personality), made by thread Tid of
+// process Pid.
 type Syscall struct {
-	Pid, Tid int         // the task's process and thread ids
-	Name     string      // what strace prints ("socket" for i386's socketcall subcall)
-	Nr       uint64      // the number in Arch's table
-	Arch     sysabi.Arch // the call's personality
-	Raw      [6]uint64   // the argument registers
-	NRaw     int         // how many of Raw the call takes
-	Args     []byte      // decode's argument text: entry part, then exit part
-	Result   string      // decode's result text; "" when the call did not return
-	Ret      int64       // the kernel's return value (-errno on failure)
-	Errno    int         // the error number, or 0
+	Pid, Tid int
+	Name     string // what strace prints ("socket" for i386's socketcall subcall)
+	Nr       uint64
+	Arch     sysabi.Arch
+	Raw      [6]uint64 // the argument registers
+	NRaw     int       // how many of Raw the call takes
+	Args     []byte    // decode's argument text: entry part, then exit part
+	Result   string    // decode's result text; "" when the call did not return
+	Ret      int64     // the kernel's return value (-errno on failure)
+	Errno    int       // the error number, or 0
 	// Status is "successful", "failed", "unfinished" (the call never
 	// returned: exit, execve by another thread) or "detached" (seize let
 	// the task go during the call); "" in an "unfinished" object.

@@ -26,15 +26,17 @@ type sumKey struct {
 	name string
 }
 
-// SummaryRow is one line of the table.
+// SummaryRow is one line of the table: system call Nr of Arch, printed as
+// Name, finished Calls times, of which Errors failed, taking Time in all,
+// Min and Max at the least and most.
 type SummaryRow struct {
-	Arch     sysabi.Arch   // the calls' personality
-	Nr       uint64        // the number in Arch's table
-	Name     string        // as printed
-	Calls    uint64        // how many finished
-	Errors   uint64        // how many of them failed
+	Arch     sysabi.Arch
+	Nr       uint64
+	Name     string
+	Calls    uint64
+	Errors   uint64
 	Time     time.Duration // total
-	Min, Max time.Duration // the shortest and longest call
+	Min, Max time.Duration
 }
 
 // Add counts one finished call of nr, printed as name, that took d and
