@@ -5,7 +5,9 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -160,4 +162,83 @@ func receiverType(e ast.Expr) string {
 		return x.Name
 	}
 	return ""
+}
+
+// The table of spec items and tests at the end of doc.go names only tests
+// that exist, in the package it says, and has a row for every item S1…S23
+// with at least one test.
+func TestDocTable(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(src), "// # The specification and its tests")
+	if !ok {
+		t.Fatal("doc.go has no section \"The specification and its tests\"")
+	}
+	funcs := make(map[string]map[string]bool) // package dir → test functions
+	testFuncs := func(dir string) map[string]bool {
+		if m, ok := funcs[dir]; ok {
+			return m
+		}
+		m := make(map[string]bool)
+		files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
+		for _, f := range files {
+			af, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range af.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
+					m[fd.Name.Name] = true
+				}
+			}
+		}
+		funcs[dir] = m
+		return m
+	}
+	testName := regexp.MustCompile(`^(Test|Benchmark|Fuzz|Example)\w*`)
+	item := regexp.MustCompile(`^S(\d+)\s`)
+	rows := make(map[int]int) // spec item → tests named in its row
+	current, names := 0, 0
+	for _, line := range strings.Split(table, "\n") {
+		body, ok := strings.CutPrefix(line, "//\t")
+		if !ok {
+			continue
+		}
+		if m := item.FindStringSubmatch(body); m != nil {
+			current, _ = strconv.Atoi(m[1])
+		} else if !strings.HasPrefix(body, " ") {
+			current = 0 // a row that is not a spec item
+		}
+		dir := "."
+		for _, tok := range strings.Fields(body) {
+			if strings.HasSuffix(tok, ":") && strings.Contains(tok, "/") {
+				dir = strings.TrimSuffix(tok, ":")
+				if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+					t.Errorf("doc.go names package %s, which does not exist", dir)
+				}
+				continue
+			}
+			name := testName.FindString(tok)
+			if name == "" {
+				continue
+			}
+			names++
+			if current != 0 {
+				rows[current]++
+			}
+			if !testFuncs(dir)[name] {
+				t.Errorf("doc.go names %s in %s, which has no such function", name, dir)
+			}
+		}
+	}
+	if names == 0 {
+		t.Fatal("no test names found in doc.go's table")
+	}
+	for s := 1; s <= 23; s++ {
+		if rows[s] == 0 {
+			t.Errorf("doc.go's table has no test for S%d", s)
+		}
+	}
 }
