@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -132,9 +133,12 @@ func TestWaitContextCancel(t *testing.T) {
 	// The started process is now a child of this process, reaped by
 	// whoever waits for it (docs of WaitContext and Close).
 	syscall.Kill(started.Pid, syscall.SIGKILL)
-	var ws syscall.WaitStatus
-	if p, err := syscall.Wait4(started.Pid, &ws, 0, nil); p != started.Pid || err != nil || ws.Signal() != syscall.SIGKILL {
-		t.Errorf("wait4(%d) = %d, %v, status %v; want it killed", started.Pid, p, err, ws)
+	proc, err := os.FindProcess(started.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := proc.Wait(); err != nil || st.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Errorf("os.FindProcess(%d).Wait() = %v, %v; want it killed", started.Pid, st, err)
 	}
 
 	// The tracer stays usable.

@@ -63,7 +63,8 @@
 // [Event.SetSignal]. [Tracer.Interrupt] holds a task at its next stop of
 // any kind (S2, S3) until [Tracer.Resume]. An execve by any thread
 // arrives as EventExec under the leader's tid (S17). A task killed by
-// SIGKILL still reports EventExiting, then EventExit (S18).
+// SIGKILL still stops at its exit, reported as EventExiting, before its
+// EventExit (S18; see Attach for the one exception).
 //
 // # Job control
 //
