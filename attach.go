@@ -197,7 +197,7 @@ func (tr *Tracer) seizeProcess(pid, tgid int) error {
 		defer unix.Close(a.pidfd)
 	}
 	if _, _, a.start, serr = procStat(tgid); serr != nil {
-		return a.fail(ErrNoSuchProcess)
+		return a.fail(ErrExited)
 	}
 	if attachHook != nil {
 		attachHook("checked", tgid, 0)
@@ -217,7 +217,7 @@ func (tr *Tracer) seizeProcess(pid, tgid int) error {
 	}
 	gone := g.end()
 	if err == nil && len(a.seized) == 0 && !a.ours {
-		err = a.fail(ErrNoSuchProcess)
+		err = a.fail(ErrExited)
 	}
 	if err != nil {
 		tr.abandon(a.seized)
@@ -341,6 +341,13 @@ func (a *attachment) seizeOne(g *attachGuard, tid int) (bool, error) {
 				a.suspect = true
 				continue
 			}
+			// Another tracer seized it after attach looked at /proc.
+			if n, _ := strconv.Atoi(tp); n != 0 {
+				if len(a.seized) == 0 {
+					return false, a.fail(alreadyTraced(n))
+				}
+				return false, a.fail(fmt.Errorf("thread %d: %w", tid, alreadyTraced(n)))
+			}
 			if len(a.seized) == 0 {
 				return false, a.fail(ErrPermission)
 			}
@@ -380,7 +387,7 @@ func (a *attachment) seized1(tid int) (bool, error) {
 			// The process looked at is gone and its pid reused (no thread
 			// of it was traced to pin the pid): not ours to trace.
 			tr.letGo(tid, a.tgid)
-			return false, a.fail(ErrNoSuchProcess)
+			return false, a.fail(ErrExited)
 		}
 		a.verified = true
 	}

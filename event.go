@@ -54,6 +54,7 @@ var kindNames = [...]string{
 	EventExiting: "exiting", EventExit: "exit", EventDetached: "detached",
 }
 
+// String returns the kind's name: "syscall-entry", "group-stop"...
 func (k EventKind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
 		return kindNames[k]
@@ -75,8 +76,8 @@ const (
 // value: a handler must copy what it keeps. Only the fields of its Kind are
 // meaningful.
 type Event struct {
-	Kind EventKind
-	Task *Task
+	Kind EventKind // what happened
+	Task *Task     // the task it happened to
 
 	// Syscall entry and exit.
 	Nr   uint64    // syscall number, in the Arch's table

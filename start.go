@@ -18,7 +18,10 @@ import (
 // attr is as for os.StartProcess; nil means the current directory and
 // environment with standard input, output and error inherited.
 //
-// The tracer is the program's parent and reaps it. It returns the pid.
+// The tracer is the program's parent and reaps it. It returns the pid. If
+// the program is released while still running (Detach, DetachAll, Close,
+// a cancelled WaitContext), it becomes a child of another thread of this
+// process: wait for it then with os.FindProcess(pid) and Wait.
 //
 // How: Go can run no code between fork and exec, and PTRACE_TRACEME gives
 // PTRACE_ATTACH semantics. So the child starts under TRACEME and stops at

@@ -1016,12 +1016,7 @@ func (tr *Tracer) attach(pid int) error {
 	// TracerPid is the tracing thread's tid (task_pid_nr_ns in
 	// fs/proc/array.c), ours being tr.tid; name the other tracer's process.
 	if tp, _ := strconv.Atoi(status["TracerPid"]); tp != 0 && tp != int(tr.tid.Load()) {
-		if st, err := procStatus(tp); err == nil {
-			if tg, _ := strconv.Atoi(st["Tgid"]); tg > 0 {
-				tp = tg
-			}
-		}
-		return fail(&AlreadyTracedError{TracerPid: tp, TracerComm: comm(tp)})
+		return fail(alreadyTraced(tp))
 	}
 	if _, flags, _, err := procStat(pid); err == nil && flags&0x00200000 != 0 { // PF_KTHREAD
 		return fail(ErrKernelThread)

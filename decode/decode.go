@@ -30,6 +30,7 @@ import (
 // Memory reads tracee memory; *seize.Task satisfies it. A short read means
 // the range crosses unmapped memory.
 type Memory interface {
+	// ReadMemory reads len(buf) bytes at addr and returns how many it read.
 	ReadMemory(addr uint64, buf []byte) (int, error)
 }
 

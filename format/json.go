@@ -16,7 +16,9 @@ import (
 // changes meaning or type; new fields and kinds do not change it.
 const SchemaVersion = 1
 
-// Syscall is one system call as the JSON and Perfetto writers take it.
+// Syscall is one system call as the JSON and Perfetto writers take it:
+// call Nr of the table of Arch (its personality), made by thread Tid of
+// process Pid.
 type Syscall struct {
 	Pid, Tid int
 	Name     string // what strace prints ("socket" for i386's socketcall subcall)

@@ -26,7 +26,9 @@ type sumKey struct {
 	name string
 }
 
-// SummaryRow is one line of the table.
+// SummaryRow is one line of the table: system call Nr of Arch, printed as
+// Name, finished Calls times, of which Errors failed, taking Time in all,
+// Min and Max at the least and most.
 type SummaryRow struct {
 	Arch     sysabi.Arch
 	Nr       uint64

@@ -334,121 +334,186 @@ func (c *config) addPids(s string) error {
 	return nil
 }
 
-const usageText = `usage: seize [-cCfqrTvwxyzZ] [-t[t[t]]] [-e EXPR]... [-o FILE] [-s N] [-S SORTBY]
-             [--format text|json|perfetto] -- CMD [ARGS...]
-       seize [OPTIONS] -p PID[,PID...]
+// usageText is seize --help: a manual page, in strace's order of groups.
+// TestHelpText checks that it names every option parseArgs accepts.
+const usageText = `NAME
+    seize - trace system calls and signals without changing how programs
+    behave
 
-Trace the system calls and signals of a command, or of running processes,
-without changing how they behave: attaching stops nothing, job control
-(^Z, fg, bg, kill -STOP/-CONT) works as if untraced, and detaching leaves
-every process in the state it was in. Options mean what they mean to
-strace(1).
+SYNOPSIS
+    seize [-cCfqrTvwxyzZ] [-t[t[t]]] [-e EXPR]... [-o FILE] [-s N] [-S SORTBY]
+          [--format text|json|perfetto] [--] CMD [ARGS...]
+    seize [OPTIONS] -p PID[,PID...]
+    seize -h | --help
 
-Tracing:
-  -p PID[,PID], --attach=PID
-                 attach to running processes (all their threads); ^C,
-                 SIGTERM or SIGHUP detaches and exits
-  -f, --follow-forks
-                 follow forks: trace the children that traced processes
-                 create with fork, vfork and clone
-  -ff, --output-separately
-                 with -o FILE and the text format, write each task's trace
-                 to FILE.TID (one file per thread, as strace); otherwise
-                 the same as -f
+DESCRIPTION
+    seize runs CMD, or attaches to the running processes PID, and prints
+    every system call they make, every signal they receive and how they
+    end, in the format of strace(1): one line per call, with its name,
+    decoded arguments and result. Options mean what they mean to strace.
 
-Filtering:
-  -e trace=SET   trace only these system calls: names (open,close), !names,
-                 classes (%file %process %net %signal %desc %memory %ipc
-                 %creds %clock %stat ...), /REGEX, all, none;
-                 NAME@64 or NAME@32 for one personality
-  -e signal=SET  show only the delivery of these signals (names or numbers)
-  -e status=SET  show only calls that ended so: successful, failed,
-                 unfinished (never returned), detached
-  -z, --successful-only
-                 show only calls that succeeded (-e status=successful)
-  -Z, --failed-only
-                 show only calls that failed (-e status=failed)
-  -e abbrev=SET  abbreviate the structures of these calls (default all)
-  -e raw=SET     print these calls' arguments and result as raw hex
-  -e verbose=SET dereference the structures of these calls (default all);
-                 the others print structures and arrays as addresses
-  A bare -e SET means -e trace=SET. Each -e replaces an earlier one of the
-  same kind. The long forms --trace=, --signal=, --status=, --abbrev=,
-  --raw= and --verbose= are the same.
+    Tracing is invisible to the program:
+      - attaching stops nothing and sends nothing;
+      - job control (^Z, fg, bg, kill -STOP and -CONT) works as if the
+        program were not traced: the shell sees one job, the program;
+      - no system call fails with EINTR because of the tracer, not even
+        epoll_wait, sigtimedwait, semtimedop or a receive with SO_RCVTIMEO;
+      - detaching (^C, SIGTERM or SIGHUP with -p) leaves every process as
+        it was: a stopped one stopped, a sleeping one asleep in the same
+        call.
 
-Tampering (strace's syntax and meaning):
-  -e inject=SET:ACTION[:ACTION...][:when=WHEN], --inject=...
-                 tamper with the calls of SET (as in trace=), if traced:
-                 error=ERRNO   fail without running: ENOENT, or 1..4095
-                 retval=N      return N without running
-                 signal=SIG    deliver SIG as the call returns
-                 delay_enter=TIME, delay_exit=TIME
-                               hold the task at the call's entry or exit;
-                               TIME in microseconds, or 1.5ms, 2s, 100ns
-                 error= and retval= are marked (INJECTED) in the trace,
-                 delays (DELAYED)
-  -e fault=SET[:error=ERRNO][:when=WHEN], --fault=...
-                 inject=SET:error=ERRNO, ENOSYS by default
-  WHEN is FIRST[..LAST][+[STEP]]: the FIRST call of each system call in
-  each task, then every STEP-th up to LAST: 3 (the 3rd only), 3+ (the 3rd
-  and later), 3+2 (3rd, 5th, 7th...), 2..4 (2nd to 4th). Default: every
-  call. A later -e inject= replaces an earlier one for the calls they
-  share. See docs/inject.md.
+    With CMD, the seize process becomes CMD (it execs it, as strace -D
+    does): CMD keeps seize's pid, parent and terminal, and the tracer runs
+    apart, in a session of its own. seize exits when CMD does, with its
+    status. With -p, seize traces every thread of each process until all
+    have exited or seize is interrupted, then detaches.
 
-Output:
-  -o FILE, --output=FILE
-                 write the trace to FILE instead of standard error
-  --format FMT   text (default): strace's lines;
-                 json: JSON Lines, one object per event, schema version 1
-                 (docs/json-schema.md);
-                 perfetto: a Chrome/Perfetto Trace Event file (to -o FILE,
-                 default ` + defaultPerfettoFile + `) for ui.perfetto.dev or
-                 chrome://tracing: a track per thread, a slice per call
-  -s N, --string-limit=N
-                 show at most N bytes of each string and N elements of
-                 each array (default 32; 0 shows none: ""..., [...])
-  -x             print strings that hold non-ASCII bytes in hex
-  -xx            print all strings in hex
-  -y, --decode-fds
-                 print the path of each file descriptor: 3</etc/passwd>
-  -v, --no-abbrev
-                 print structures and arrays in full (-e abbrev=none)
-  -t             prefix each line with the time of day
-  -tt            ... with microseconds
-  -ttt           ... as seconds since the epoch, with microseconds
-  -r             prefix each line with the time since the previous one
-  -T             append the time spent in each call: <0.000123>
-  -q             no "attached"/"detached" messages
-  -qq            also no "+++ exited with N +++" lines
-  Every byte from a traced program is escaped: the output is printable
-  ASCII, whatever the program writes.
+    The trace goes to standard error, or to FILE with -o. Every byte that
+    comes from the traced program is escaped: the trace is printable ASCII.
 
-Statistics:
-  -c, --summary-only
-                 print a table of calls, errors and system time per call
-                 instead of the trace (with --format json: a "summary"
-                 object)
-  -C, --summary  print the trace and the table
-  -S SORTBY, --summary-sort-by=SORTBY
-                 sort the table by time (default), min-time, max-time,
-                 avg-time, calls, errors, name or nothing
-  -w, --summary-wall-clock
-                 count the wall-clock time of each call, from its entry to
-                 its exit; without -w the table counts system CPU time,
-                 the thread's own time in the kernel between the two
-                 stops (strace samples its whole process's in ticks)
+OPTIONS
+  General
+    -e EXPR       a qualifying expression, QUALIFIER=[!]VALUE[,VALUE]...:
+                  trace, signal, status, abbrev, verbose or raw (below).
+                  A bare -e SET means -e trace=SET. Each -e replaces an
+                  earlier one with the same qualifier.
+    -h, --help    print this manual and exit
 
-  -h, --help     this text
+  Startup
+    -p PID[,PID...], --attach=PID
+                  attach to the running processes PID, all their threads;
+                  may be repeated. Without -p, seize runs CMD.
 
-Exit status: with a command, the command's own (seize dies by the same
-signal if the command does); with -p, 0 once every process is detached or
-gone, 1 if the trace could not be written; 1 for a usage error.
+  Tracing
+    -f, --follow-forks
+                  also trace the children that traced processes create
+                  with fork, vfork and clone (threads are always traced)
+    -ff, --output-separately
+                  with -o FILE and the text format, write the trace of
+                  each task to FILE.TID; otherwise the same as -f
 
-Examples:
-  seize -f -e trace=%file -o trace.txt -- make
-  seize -c -S calls -- ls -R /usr
-  seize --format json -o trace.jsonl -p 4242
-  seize -e trace=openat -e inject=openat:error=ENOENT:when=3+2 -- ./app
-  seize --format perfetto -f -- ./server     (then open seize.trace.json
-                                              in ui.perfetto.dev)
+  Filtering
+    -e trace=SET, --trace=SET
+                  show only these system calls. SET is a comma-separated
+                  list of names (openat,close), numbers, classes (%file
+                  %desc %process %net %signal %ipc %memory %creds %clock
+                  %stat %lstat %fstat %%stat %statfs %fstatfs %%statfs
+                  %pure), /REGEX (matching names), all or none. A leading
+                  ! inverts the set; ?NAME ignores an unknown NAME;
+                  NAME@64 and NAME@32 select one personality.
+    -e signal=SET, --signal=SET
+                  show only the delivery of these signals (names, with or
+                  without SIG, or numbers; all, none, !SET)
+    -e status=SET, --status=SET
+                  show only the calls that ended so: successful, failed,
+                  unfinished (never returned), unavailable, detached
+    -z, --successful-only
+                  show only calls that succeeded (-e status=successful)
+    -Z, --failed-only
+                  show only calls that failed (-e status=failed)
+
+  Tampering (strace's syntax and meaning; see docs/inject.md)
+    -e inject=SET:ACTION[:ACTION...][:when=WHEN], --inject=...
+                  tamper with the calls of SET (as in trace=), if traced:
+                  error=ERRNO   fail without running: ENOENT, or 1..4095
+                  retval=N      return N without running
+                  signal=SIG    deliver SIG as the call returns
+                  delay_enter=TIME, delay_exit=TIME
+                                hold the task at the call's entry or
+                                exit; TIME in microseconds, or 1.5ms,
+                                2s, 100ns
+                  error= and retval= are marked (INJECTED) in the trace,
+                  delays (DELAYED)
+    -e fault=SET[:error=ERRNO][:when=WHEN], --fault=...
+                  inject=SET:error=ERRNO, ENOSYS by default
+                  WHEN is FIRST[..LAST][+[STEP]]: the FIRST call of each
+                  system call in each task, then every STEP-th up to
+                  LAST: 3 (the 3rd only), 3+ (the 3rd and later), 3+2
+                  (3rd, 5th, 7th...), 2..4 (2nd to 4th). Default: every
+                  call. A later -e inject= replaces an earlier one for the
+                  calls they share.
+
+  Output format
+    -o FILE, --output=FILE
+                  write the trace to FILE instead of standard error
+    --format FORMAT
+                  text: strace's lines (the default);
+                  json: JSON Lines, one object per event (schema in
+                  docs/json-schema.md);
+                  perfetto: a Chrome/Perfetto trace, to -o FILE or else
+                  ` + defaultPerfettoFile + `, for ui.perfetto.dev or chrome://tracing
+    -s N, --string-limit=N
+                  show at most N bytes of each string and N elements of
+                  each array (default 32; 0 shows none: ""..., [...])
+    -x, --strings-in-hex=non-ascii
+                  print strings that hold non-ASCII bytes in hex
+    -xx, --strings-in-hex[=all]
+                  print all strings in hex
+    -y, --decode-fds[=path]
+                  print the path of each file descriptor: 3</etc/passwd>
+    -v, --no-abbrev
+                  print structures and arrays in full (-e abbrev=none)
+    -e abbrev=SET, --abbrev=SET
+                  abbreviate the structures of these calls (default all)
+    -e verbose=SET, --verbose=SET
+                  dereference the structures of these calls (default
+                  all); the others print structures and arrays as
+                  addresses
+    -e raw=SET, --raw=SET
+                  print these calls' arguments and results in hex, undecoded
+    -t, --absolute-timestamps[=time]
+                  prefix each line with the time of day
+    -tt, --absolute-timestamps=time,us
+                  ... with microseconds
+    -ttt, --absolute-timestamps=unix,us
+                  ... as seconds since the epoch, with microseconds
+    -r, --relative-timestamps
+                  prefix each line with the time since the previous one
+    -T, --syscall-times
+                  append the time spent in each call: <0.000123>
+    -q, --quiet   no "attached" and "detached" messages
+    -qq           also no "+++ exited with N +++" lines
+    -qqq          also no "+++ superseded by execve +++" lines
+
+  Statistics
+    -c, --summary-only
+                  instead of the trace, print a table of calls, errors
+                  and system time per call (with --format json, one
+                  "summary" object)
+    -C, --summary print the trace and the table
+    -S SORTBY, --summary-sort-by=SORTBY
+                  sort the table by time (default), min-time, max-time,
+                  avg-time, calls, errors, name or nothing
+    -w, --summary-wall-clock
+                  count the wall-clock time of each call, from its entry
+                  to its exit; without -w the table counts system CPU
+                  time, the thread's own time in the kernel between the
+                  two stops (strace samples its whole process's in ticks)
+
+EXIT STATUS
+    With CMD: CMD's own exit status; if CMD is killed by a signal, seize
+    (which is CMD) is killed by the same signal, as the shell shows.
+    With -p: 0 once every process has exited or been detached; 1 if no
+    process could be attached or the trace could not be written.
+    1 for a usage error, with a one-line message on standard error.
+
+EXAMPLES
+    seize -- ls /                        trace ls
+    seize -f -e trace=%file -o trace.txt -- make
+                                         the files a build opens, children
+                                         included, into trace.txt
+    seize -e trace=openat -z -y -p 4242  the files a running process opens
+    seize -c -S calls -- ls -R /usr      count the calls of a command
+    seize --format json -o t.jsonl -p 4242
+                                         a machine-readable trace of 4242
+    seize --format perfetto -f -- ./server
+                                         a timeline in seize.trace.json, for
+                                         ui.perfetto.dev
+    ^C ends -p tracing: seize detaches, leaving every process as it was.
+
+SEE ALSO
+    strace(1), ptrace(2), wait(2), signal(7).
+    The documentation in seize's source: docs/usage.md, docs/filtering.md,
+    docs/output-formats.md, docs/statistics.md, docs/job-control.md,
+    docs/library.md, docs/inject.md, docs/json-schema.md.
 `

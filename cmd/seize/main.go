@@ -312,6 +312,8 @@ func describe(err error) string {
 	switch {
 	case errors.As(err, &at):
 		return fmt.Sprintf("attach %d: operation not permitted: already traced by pid %d %q; detach that tracer first", pid, at.TracerPid, at.TracerComm)
+	case errors.Is(err, seize.ErrExited):
+		return fmt.Sprintf("attach %d: the process exited before it could be attached", pid)
 	case errors.Is(err, seize.ErrNoSuchProcess):
 		return fmt.Sprintf("attach %d: no such process; check the pid (ps -e)", pid)
 	case errors.Is(err, seize.ErrPermission):

@@ -101,9 +101,9 @@ func GetEventMsg(tid int) (uint64, error) {
 // SigInfo is the kernel's siginfo_t (128 bytes) with accessors for the
 // fields seize reports.
 type SigInfo struct {
-	Signo int32
-	Errno int32
-	Code  int32
+	Signo int32 // si_signo
+	Errno int32 // si_errno
+	Code  int32 // si_code: who sent it (SI_USER, SI_KERNEL...) or why
 	_     int32
 	// Fields is the union that follows; its layout depends on Signo/Code.
 	Fields [112]byte
@@ -161,12 +161,12 @@ const (
 // x/sys/unix: op u8, pad u8, flags u16, arch u32, ip u64, sp u64, then the
 // union at offset 24.
 type SyscallInfo struct {
-	Op    uint8
+	Op    uint8 // InfoEntry, InfoExit, InfoSeccomp, or 0 (not a syscall stop)
 	_     uint8
-	Flags uint16
-	Arch  uint32
-	IP    uint64
-	SP    uint64
+	Flags uint16 // reserved by the kernel
+	Arch  uint32 // AUDIT_ARCH_* of the call
+	IP    uint64 // instruction pointer
+	SP    uint64 // stack pointer
 	// Nr and Args are valid at entry and seccomp stops. At an exit stop the
 	// first eight bytes of Nr hold rval and the first byte of Args[0] holds
 	// is_error; use Rval and IsError.

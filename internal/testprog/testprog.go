@@ -33,14 +33,20 @@ var (
 // its modes). It skips the test when no C compiler is available.
 func Tracee(tb testing.TB) string {
 	tb.Helper()
-	buildOnce.Do(func() { buildPath, buildErr = build("tracee", traceeSource) })
-	if buildErr != nil {
+	if _, err := Build(); err != nil {
 		if _, err := exec.LookPath("cc"); err != nil {
 			tb.Skipf("no C compiler (cc) to build test programs: %v", err)
 		}
 		tb.Fatalf("building tracee: %v", buildErr)
 	}
 	return buildPath
+}
+
+// Build compiles the tracee program, once per process, and returns its
+// path: Tracee for code that has no testing.TB (examples).
+func Build() (string, error) {
+	buildOnce.Do(func() { buildPath, buildErr = build("tracee", traceeSource) })
+	return buildPath, buildErr
 }
 
 func build(name string, src []byte) (string, error) {
@@ -67,10 +73,10 @@ func build(name string, src []byte) (string, error) {
 
 // Proc is a running tracee started by a test.
 type Proc struct {
-	Pid   int
-	Cmd   *exec.Cmd
-	Lines chan string // its stdout, line by line; closed at EOF
-	Stdin io.WriteCloser
+	Pid   int            // its process id
+	Cmd   *exec.Cmd      // the command that started it
+	Lines chan string    // its stdout, line by line; closed at EOF
+	Stdin io.WriteCloser // its stdin
 	tb    testing.TB
 }
 

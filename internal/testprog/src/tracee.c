@@ -73,6 +73,26 @@ static void *block_thread(void *arg) {
 	return NULL;
 }
 
+static void *trio_reader(void *arg) {
+	(void)arg;
+	prctl(PR_SET_NAME, "reader", 0, 0, 0);
+	char buf[64];
+	ssize_t r = read(0, buf, sizeof buf);
+	say("reader: read r=%zd errno=%d", r, r < 0 ? errno : 0);
+	return NULL;
+}
+
+static pthread_mutex_t trio_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t trio_cond = PTHREAD_COND_INITIALIZER;
+
+static void *trio_waiter(void *arg) {
+	(void)arg;
+	prctl(PR_SET_NAME, "waiter", 0, 0, 0);
+	pthread_mutex_lock(&trio_mu);
+	for (;;) pthread_cond_wait(&trio_cond, &trio_mu); // never signalled
+	return NULL;
+}
+
 static void *churn_thread(void *arg) {
 	(void)arg;
 	for (;;) {
@@ -575,6 +595,14 @@ int main(int argc, char **argv) {
 			int e = r < 0 ? errno : 0;
 			say("%s %ld r=%ld errno=%d ms=%.1f", call, i, r, e, (now() - t0) * 1000);
 		}
+	}
+	if (!strcmp(mode, "trio")) { // trio: threads "reader" (read on stdin, reports), "waiter" (futex: a condition never signalled), main "trio" (pause)
+		pthread_t t;
+		prctl(PR_SET_NAME, "trio", 0, 0, 0);
+		pthread_create(&t, NULL, trio_reader, NULL);
+		pthread_create(&t, NULL, trio_waiter, NULL);
+		ready();
+		for (;;) pause();
 	}
 	stress_modes(argc, argv, mode);
 	if (!strcmp(mode, "pause")) {
