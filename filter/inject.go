@@ -52,8 +52,8 @@ type Inject struct {
 	Error      int   // the errno, 1 to 4095
 	Retval     int64 // the value returned (retval=, as the kernel's long)
 	Signal     int   // 1 to 64
-	DelayEnter time.Duration
-	DelayExit  time.Duration
+	DelayEnter time.Duration // how long to hold the task at the call's entry
+	DelayExit  time.Duration // how long to hold the task at the call's exit
 	// When selects the invocations tampered with.
 	When When
 }
