@@ -49,9 +49,9 @@ type Inject struct {
 	Syscalls SyscallSet
 	// Actions says which of the fields below apply.
 	Actions    InjectAction
-	Error      int   // the errno, 1 to 4095
-	Retval     int64 // the value returned (retval=, as the kernel's long)
-	Signal     int   // 1 to 64
+	Error      int           // the errno, 1 to 4095
+	Retval     int64         // the value returned (retval=, as the kernel's long)
+	Signal     int           // 1 to 64
 	DelayEnter time.Duration // how long to hold the task at the call's entry
 	DelayExit  time.Duration // how long to hold the task at the call's exit
 	// When selects the invocations tampered with.
