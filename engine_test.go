@@ -55,6 +55,7 @@ func (k *fakeKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (in
 	return 0, nil
 }
 func (k *fakeKernel) Poll(flags int) (int, ptrace.Status, error) { return 0, 0, nil }
+func (k *fakeKernel) Consume(tid, flags int)                     {}
 func (k *fakeKernel) PollPid(tid, flags int) (int, ptrace.Status, error) {
 	return 0, 0, nil
 }

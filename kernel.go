@@ -20,11 +20,14 @@ type kernel interface {
 	SetRegs(tid int, r *ptrace.Regs) error
 	// PeekSigInfo reads pending signals without dequeuing them.
 	PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error)
-	// Poll is a non-blocking wait for any tracee; Wait blocks.
+	// Poll is a non-blocking wait for any tracee; Wait blocks. Both
+	// leave a stop to be reported again (ptrace.Peek) and reap an exit.
 	Poll(flags int) (int, ptrace.Status, error)
 	// PollPid is Poll for one task (O(1) in the kernel, Poll O(tracees)).
 	PollPid(tid, flags int) (int, ptrace.Status, error)
 	Wait(flags int) (int, ptrace.Status, error)
+	// Consume clears the reported stop of a task left stopped.
+	Consume(tid, flags int)
 	// Tgid returns the thread-group id of a task (from /proc).
 	Tgid(tid int) (int, error)
 }
@@ -47,9 +50,10 @@ func (realKernel) SetRegs(tid int, r *ptrace.Regs) error { return ptrace.SetRegs
 func (realKernel) PeekSigInfo(tid int, shared bool, buf []ptrace.SigInfo) (int, error) {
 	return ptrace.PeekSigInfo(tid, shared, buf)
 }
-func (realKernel) Poll(flags int) (int, ptrace.Status, error) { return ptrace.Poll(flags) }
+func (realKernel) Poll(flags int) (int, ptrace.Status, error) { return ptrace.Peek(-1, flags, false) }
 func (realKernel) PollPid(tid, flags int) (int, ptrace.Status, error) {
-	return ptrace.PollPid(tid, flags)
+	return ptrace.Peek(tid, flags, false)
 }
-func (realKernel) Wait(flags int) (int, ptrace.Status, error) { return ptrace.Wait4(-1, flags) }
+func (realKernel) Wait(flags int) (int, ptrace.Status, error) { return ptrace.Peek(-1, flags, true) }
+func (realKernel) Consume(tid, flags int)                     { ptrace.Consume(tid, flags) }
 func (realKernel) Tgid(tid int) (int, error)                  { return tgidOf(tid) }

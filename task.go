@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/seize-dev/seize/internal/ptrace"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -54,19 +56,20 @@ type Task struct {
 	startTime uint64 // from /proc/TID/stat, to tell tid reuse (S5)
 
 	// S21 (restart.go).
-	entryNs       int64       // monotonic time of the current call's entry stop, 0 if unseen
-	callStart     int64       // when the current call began, as elapsedInCall estimates it; 0 if not yet
-	sleep         sleepRecord // the scheduler's record of when the call went to sleep (interrupt)
-	sock          sockFix     // a socket receive timeout changed by the restart
-	answering     bool        // this stop answers the tracer's interrupt
-	restarting    bool        // a rewound call: its next entry stop is not news
-	stopEINTR     bool        // a job-control stop came during the call: its EINTR is genuine
-	forceSyscall  bool        // stop at the restarted call's exit to put fix back
-	restartedCall bool        // the current call was restarted by the engine
-	lateTrap      bool        // an interrupt sent at a stop will trap again
-	lateSeen      bool        // the stop that answered that interrupt was seen: the next clears the trap
-	atEntry       bool        // the current stop is a syscall-entry (or seccomp) stop
-	fix           argFix      // an argument changed by the restart
+	entryNs       int64         // monotonic time of the current call's entry stop, 0 if unseen
+	callStart     int64         // when the current call began, as elapsedInCall estimates it; 0 if not yet
+	sleep         sleepRecord   // the scheduler's record of when the call went to sleep (interrupt)
+	sock          sockFix       // a socket receive timeout changed by the restart
+	answering     bool          // this stop answers the tracer's interrupt
+	restarting    bool          // a rewound call: its next entry stop is not news
+	stopEINTR     bool          // a job-control stop came during the call: its EINTR is genuine
+	forceSyscall  bool          // stop at the restarted call's exit to put fix back
+	restartedCall bool          // the current call was restarted by the engine
+	lateTrap      bool          // an interrupt sent at a stop will trap again
+	lateSeen      bool          // the stop that answered that interrupt was seen: the next clears the trap
+	atEntry       bool          // the current stop is a syscall-entry (or seccomp) stop
+	status        ptrace.Status // the wait status of the current or last stop
+	fix           argFix        // an argument changed by the restart
 
 	inj injection // Event.Inject (inject.go)
 }

@@ -402,9 +402,10 @@ func (tr *Tracer) reapOrphans() {
 		if err != nil || pid <= 0 {
 			return
 		}
-		if st.Exited() || st.Signaled() {
-			tr.orphans--
+		if !st.Exited() && !st.Signaled() {
+			return // a stop, left for the loop
 		}
+		tr.orphans--
 	}
 }
 
@@ -467,6 +468,7 @@ func (tr *Tracer) adopted(t *Task) {
 // dispatch classifies one wait status (S20) and acts on it.
 func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	t := tr.tasks[tid]
+
 	if st.Exited() || st.Signaled() {
 		if t == nil {
 			if tr.orphans > 0 {
@@ -480,10 +482,24 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	if !st.Stopped() {
 		return
 	}
+	if t != nil && t.state == stopped && st == t.status {
+		// A stop already handled, reported again (a safety net: afterStop
+		// consumes the stops of the tasks it leaves stopped).
+		tr.k.Consume(tid, waitFlags)
+		return
+	}
+	if st.Event() == ptrace.EventExec {
+		// The kernel refuses every request on a task that changed its
+		// pid in execve while its exec stop is unreported, taking it for
+		// the destroyed old leader (looks_like_a_spurious_pid): consume
+		// the stop first. An exec stop carries no signal to keep.
+		tr.k.Consume(tid, waitFlags)
+	}
 	tr.colo.stop(tid)
 	if t == nil {
 		t = tr.adopt(tid)
 	}
+	t.status = st
 	tr.cur = t
 	defer func() { tr.cur = nil }()
 	t.state = stopped
@@ -513,6 +529,13 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 		tr.ptraceEvent(t, evn)
 	}
 	tr.afterStop(tr.cur)
+	if c := tr.tasks[tid]; c == nil || c.state == stopped {
+		// Left stopped (held, delayed), or let go: a stop only peeked at
+		// so far would be reported again (ptrace.Peek). A task let go
+		// with PTRACE_DETACH has nothing left to consume, unless the
+		// detach failed.
+		tr.k.Consume(tid, waitFlags)
+	}
 	// What was noted of the call for this stop is stale after it, unless
 	// the call was restarted: its later restarts count from the same start.
 	if c := tr.cur; c != nil {
