@@ -334,6 +334,7 @@ func (c *config) addPids(s string) error {
 const usageText = `usage: seize [-cCfqrTvwxyzZ] [-t[t[t]]] [-e EXPR]... [-o FILE] [-s N] [-S SORTBY]
              [--format text|json|perfetto] -- CMD [ARGS...]
        seize [OPTIONS] -p PID[,PID...]
+       seize snapshot [--format text|json] PID
 
 Trace the system calls and signals of a command, or of running processes,
 without changing how they behave: attaching stops nothing, job control
@@ -413,6 +414,15 @@ Statistics:
                  time each call from its entry to its exit (seize always
                  measures wall-clock time between the two stops; strace
                  without -w measures system CPU time)
+
+Snapshot:
+  seize snapshot [--format text|json] [-s N] PID
+                 show what every thread of PID is doing right now: the
+                 call it is blocked in, with decoded arguments and file
+                 paths, or where it runs in user space; then release it
+                 exactly as it was (seize snapshot --help,
+                 docs/snapshot.md). To trace a command named snapshot,
+                 write seize -- snapshot.
 
   -h, --help     this text
 
