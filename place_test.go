@@ -175,3 +175,70 @@ func TestOffCPU(t *testing.T) {
 	}
 	t.Logf("OffCPU %v, known asleep for %v", d, time.Since(asleepSince))
 }
+
+// TestS21HeldTimeCounts: a task held in its stop while its call is
+// pending spends time that the call would have spent asleep. Released,
+// the call ends when it would have ended untraced, not later by the time
+// it was held; held past its timeout, it returns at once what it returns
+// at expiry. Released by Resume (restart) and by Close (detach).
+func TestS21HeldTimeCounts(t *testing.T) {
+	const timeout = 400
+	for _, tc := range []struct {
+		call, want string // want: the result at expiry
+		nr         int
+		hold       time.Duration
+		close      bool
+	}{
+		{"epoll_wait", "r=0 errno=0", 232, 200 * time.Millisecond, false},
+		{"epoll_wait", "r=0 errno=0", 232, 600 * time.Millisecond, true},
+		{"sigtimedwait", "r=-1 errno=11", 128, 200 * time.Millisecond, true},
+		{"sigtimedwait", "r=-1 errno=11", 128, 600 * time.Millisecond, false},
+		// Receives with SO_RCVTIMEO: the socket's timeout is shortened
+		// (in jiffies). Released by Resume only: after a detach the
+		// engine puts the socket's timeout back once the call sleeps
+		// again, which can come too early (restoreSock).
+		{"read", "r=-1 errno=11", 0, 200 * time.Millisecond, false},
+		{"recvfrom", "r=-1 errno=11", 45, 600 * time.Millisecond, false},
+	} {
+		t.Run(fmt.Sprintf("%s/hold%v/close=%v", tc.call, tc.hold, tc.close), func(t *testing.T) {
+			t.Parallel()
+			p := testprog.Start(t, "blockcall", tc.call, strconv.Itoa(timeout))
+			p.Expect(tc.call+" 0 ", 5*time.Second)
+			waitInCall(t, p.Pid, tc.nr)
+			began := time.Now() // call 1 began a moment before
+			tr, r := newTracer(t, seize.Options{})
+			r.onEvent = func(ev *seize.Event) {
+				if ev.Kind == seize.EventAttached {
+					tr.Interrupt(ev.Task.Tid())
+				}
+			}
+			if err := tr.Attach(p.Pid); err != nil {
+				t.Fatal(err)
+			}
+			r.waitFor(t, 0, 5*time.Second, "interrupted", kind(seize.EventInterrupted, p.Pid))
+			time.Sleep(tc.hold - time.Since(began))
+			released := time.Since(began)
+			if tc.close {
+				tr.Close()
+			} else if err := tr.Resume(p.Pid); err != nil {
+				t.Fatal(err)
+			}
+			line := p.Expect(tc.call+" 1 ", 5*time.Second)
+			var ms float64
+			fmt.Sscanf(line[strings.Index(line, "ms=")+3:], "%f", &ms)
+			if !strings.Contains(line, " "+tc.want+" ") {
+				t.Errorf("%q, want %s", line, tc.want)
+			}
+			// Untraced: the timeout, or at once if it ran out while held.
+			want := max(float64(timeout), float64(released)/1e6)
+			t.Logf("%q; released after %.1f ms", line, float64(released)/1e6)
+			slack := 15.0
+			if tc.nr == 0 || tc.nr == 45 {
+				slack = 25 // SO_RCVTIMEO counts in jiffies
+			}
+			if ms < timeout || ms > want+slack {
+				t.Errorf("the call took %.1f ms, want %.0f to %.0f", ms, want, want+slack)
+			}
+		})
+	}
+}

@@ -175,7 +175,7 @@ func appendThreadText(b []byte, t *SnapshotThread) []byte {
 	switch {
 	case t.OffCPU >= 0:
 		dur = appendOffCPU(nil, t.OffCPU)
-	case t.State == 'R':
+	case t.State == 'R' || t.State == 'Z' || t.State == 'X':
 		dur = []byte("-")
 	default:
 		dur = []byte("?")

@@ -109,7 +109,7 @@ func parseSnapshotArgs(args []string) (*snapConfig, error) {
 			if err := c.setPid(args[i]); err != nil {
 				return nil, err
 			}
-		case len(a) > 1 && a[0] == '-':
+		case len(a) > 1 && a[0] == '-' && strings.Trim(a[1:], "0123456789") != "":
 			return nil, usagef("unknown option %q", a)
 		default:
 			if err := c.setPid(a); err != nil {

@@ -552,6 +552,8 @@ func TestSnapshotBadInput(t *testing.T) {
 			want: `seize: snapshot: invalid process id "abc": give a positive number, as shown by ps (see seize snapshot --help)`},
 		{name: "0", args: []string{"0"},
 			want: `seize: snapshot: invalid process id "0": give a positive number, as shown by ps (see seize snapshot --help)`},
+		{name: "-5", args: []string{"-5"},
+			want: `seize: snapshot: invalid process id "-5": give a positive number, as shown by ps (see seize snapshot --help)`},
 		{name: "two pids", args: []string{"1", "2"},
 			want: `seize: snapshot: give one process id (got 1 and 2) (see seize snapshot --help)`},
 		{name: "bad format", args: []string{"--format", "xml", "1"},
@@ -597,5 +599,18 @@ func TestSnapshotBadInput(t *testing.T) {
 	}
 	if tp := tracerPid(traced); tp == 0 {
 		t.Errorf("the other tracer lost its hold on %d", traced)
+	}
+}
+
+// TestSnapshotHelp: seize snapshot --help describes the subcommand, and
+// seize --help mentions it.
+func TestSnapshotHelp(t *testing.T) {
+	r := runSeize(t, "snapshot", "--help")
+	if r.state.ExitCode() != 0 || !strings.HasPrefix(r.stdout, "usage: seize snapshot [--format text|json] [-s N] PID\n") || r.stderr != "" {
+		t.Errorf("seize snapshot --help: %v\n%s%s", r.state, lastLines(r.stdout, 3), r.stderr)
+	}
+	r = runSeize(t, "--help")
+	if !strings.Contains(r.stdout, "\n       seize snapshot [--format text|json] PID\n") || !strings.Contains(r.stdout, "\nSnapshot:\n") {
+		t.Errorf("seize --help does not mention seize snapshot:\n%s", lastLines(r.stdout, 10))
 	}
 }
