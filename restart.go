@@ -291,6 +291,55 @@ func restoreSock(t *Task) {
 	t.sock.fd = 0
 }
 
+// refreshTimeout brings the timeout of a rewound call up to date as the
+// task is let go (restart, detach). restartSyscall shortened it at the
+// stop; a task held there (Interrupt, seize snapshot) spends time that
+// its call would have spent asleep, and without this the call would
+// return that much late. As for the calls that the kernel resumes with
+// their deadline (restart_syscall), the time held counts: a timeout that
+// ran out meanwhile becomes zero, and the call returns at once what it
+// returns at its expiry. Only for a call rewound at this stop and not yet
+// entered again.
+func (tr *Tracer) refreshTimeout(t *Task) {
+	el := max(tr.elapsedInCall(t, 0)-margin, 0)
+	if t.sock.fd > 0 {
+		// The socket's timeout, shortened through our duplicate of the
+		// descriptor (shortenSockTimeout); 0 would mean none: 1 µs is
+		// the least.
+		orig := *(*unix.Timeval)(unsafe.Pointer(&t.sock.orig))
+		left := max(time.Duration(orig.Nano())-el, time.Microsecond)
+		ntv := unix.NsecToTimeval(int64(left))
+		unix.SetsockoptTimeval(t.sock.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &ntv)
+	}
+	if !t.fix.active {
+		return
+	}
+	spec, ok := timeoutArgs[sysabi.SyscallName(sysabi.Arch(tr.archOf(t)), t.nr)]
+	if !ok || spec.arg != t.fix.arg {
+		return
+	}
+	var regs ptrace.Regs
+	if tr.k.GetRegs(t.tid, &regs) != nil {
+		return
+	}
+	left := max(t.fix.timeout-el, 0)
+	if !spec.timespec {
+		regs.SetArg(spec.arg, false, uint64((left+time.Millisecond-1)/time.Millisecond))
+		tr.k.SetRegs(t.tid, &regs)
+		return
+	}
+	// The register points to the scratch timespec of shortenTimeout,
+	// never to the program's own.
+	scratch := regs.Arg(spec.arg, false)
+	if scratch == t.fix.val {
+		return
+	}
+	var ts [16]byte
+	binary.LittleEndian.PutUint64(ts[:8], uint64(left/time.Second))
+	binary.LittleEndian.PutUint64(ts[8:], uint64(left%time.Second))
+	ptrace.WriteMemory(t.tid, scratch, ts[:])
+}
+
 // restoreArg puts back an argument changed by shortenTimeout, at the exit
 // stop of the restarted call.
 func (tr *Tracer) restoreArg(t *Task) {
@@ -320,7 +369,7 @@ func (tr *Tracer) restoreArg(t *Task) {
 func (tr *Tracer) elapsedInCall(t *Task, sig int) time.Duration {
 	now := monotonicNs()
 	if t.callStart == 0 && t.sleep.known() {
-		t.callStart = tr.clocks.sleepStart(t.sleep)
+		t.callStart, _ = tr.clocks.sleepStart(t.sleep)
 	}
 	if t.callStart == 0 && sig > 0 && t.entryNs != 0 {
 		t.callStart = t.entryNs

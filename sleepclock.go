@@ -71,25 +71,25 @@ type cpuClocks struct {
 }
 
 // sleepStart is, on the monotonicNs clock, the latest possible time the
-// task of r went to sleep; 0 if unknown.
-func (c *cpuClocks) sleepStart(r sleepRecord) int64 {
-	if !r.known() {
-		return 0
-	}
-	if !c.measure(&r) {
-		return 0
+// task of r went to sleep (negative if before this process started; never
+// 0); ok is false if unknown.
+func (c *cpuClocks) sleepStart(r sleepRecord) (at int64, ok bool) {
+	if !r.known() || !c.measure(&r) {
+		return 0, false
 	}
 	now := monotonicNs()
-	best := int64(0)
 	for cpu := 0; cpu < len(r.cpus)*64; cpu++ {
 		if !r.cpus.IsSet(cpu) {
 			continue
 		}
-		if cand := r.es - c.off[cpu]; cand <= now && cand > best {
-			best = cand
+		if cand := r.es - c.off[cpu]; cand <= now && (!ok || cand > at) {
+			at, ok = cand, true
 		}
 	}
-	return best
+	if ok && at == 0 {
+		at = 1
+	}
+	return at, ok
 }
 
 // measure makes sure every CPU of r has an offset measured after r was

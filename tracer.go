@@ -835,6 +835,9 @@ func (tr *Tracer) announceHold(t *Task) {
 func (tr *Tracer) restart(t *Task) {
 	sig := t.sig
 	t.sig = 0
+	if t.restarting && (t.fix.active || t.sock.fd > 0) {
+		tr.refreshTimeout(t) // S21: time held counts (restart.go)
+	}
 	var err error
 	if tr.opts.Syscalls || t.forceSyscall {
 		err = tr.k.Syscall(t.tid, sig)
@@ -866,6 +869,9 @@ func (tr *Tracer) listen(t *Task) {
 func (tr *Tracer) detachNow(t *Task) {
 	sig := t.sig
 	t.sig = 0
+	if t.restarting && (t.fix.active || t.sock.fd > 0) {
+		tr.refreshTimeout(t) // S21: time held counts (restart.go)
+	}
 	if t.atEntry {
 		tr.reenter(t)
 	}

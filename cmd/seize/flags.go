@@ -344,6 +344,7 @@ SYNOPSIS
     seize [-cCfqrTvwxyzZ] [-t[t[t]]] [-e EXPR]... [-o FILE] [-s N] [-S SORTBY]
           [--format text|json|perfetto] [--] CMD [ARGS...]
     seize [OPTIONS] -p PID[,PID...]
+    seize snapshot [--format text|json] [-s N] PID
     seize -h | --help
 
 DESCRIPTION
@@ -490,6 +491,15 @@ OPTIONS
                   time, the thread's own time in the kernel between the
                   two stops (strace samples its whole process's in ticks)
 
+  Snapshot
+    seize snapshot [--format text|json] [-s N] PID
+                  show what every thread of PID is doing right now: the
+                  call it is blocked in, with decoded arguments and file
+                  paths, or where it runs in user space; then release it
+                  exactly as it was (seize snapshot --help,
+                  docs/snapshot.md). To trace a command named snapshot,
+                  write seize -- snapshot.
+
 EXIT STATUS
     With CMD: CMD's own exit status; if CMD is killed by a signal, seize
     (which is CMD) is killed by the same signal, as the shell shows.
@@ -515,5 +525,5 @@ SEE ALSO
     strace(1), ptrace(2), wait(2), signal(7).
     The documentation in seize's source: docs/usage.md, docs/filtering.md,
     docs/output-formats.md, docs/statistics.md, docs/job-control.md,
-    docs/library.md, docs/inject.md, docs/json-schema.md.
+    docs/library.md, docs/inject.md, docs/snapshot.md, docs/json-schema.md.
 `

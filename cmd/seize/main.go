@@ -56,6 +56,9 @@ func fatalf(format string, a ...any) int {
 }
 
 func cliMain(args []string) int {
+	if len(args) > 0 && args[0] == "snapshot" {
+		return snapshotMain(args[1:]) // snapshot.go
+	}
 	c, err := parseArgs(args)
 	var pe *filter.ParseError
 	switch {

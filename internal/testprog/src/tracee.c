@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <linux/futex.h>
 #include <sys/ipc.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
@@ -360,6 +363,104 @@ static void stress_modes(int argc, char **argv, const char *mode) {
 	}
 }
 
+// ---- seize snapshot's program ----
+
+// Mode snapshot: one named thread blocked in each kind of call, a
+// spinning one, and the main thread in pause. Each thread prints
+// "thread NAME TID" before it blocks, and a line for each return.
+static int sn_pipe[2], sn_epipe[2], sn_ep, sn_lfd;
+static int sn_futex; // stays 0: FUTEX_WAIT on it sleeps until woken
+
+static void sn_name(const char *name) {
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+	say("thread %s %ld", name, (long)syscall(SYS_gettid));
+}
+static void *sn_sleep(void *a) {
+	(void)a;
+	sn_name("sn-sleep");
+	for (;;) {
+		struct timespec ts = {1000, 0};
+		int r = nanosleep(&ts, NULL);
+		say("sn-sleep r=%d errno=%d", r, r ? errno : 0);
+	}
+	return NULL;
+}
+static void *sn_read(void *a) {
+	(void)a;
+	sn_name("sn-read");
+	for (;;) {
+		char b[64];
+		ssize_t r = read(sn_pipe[0], b, sizeof b);
+		say("sn-read r=%zd errno=%d", r, r < 0 ? errno : 0);
+		if (r == 0) return NULL;
+	}
+	return NULL;
+}
+static void *sn_epoll(void *a) {
+	(void)a;
+	sn_name("sn-epoll");
+	for (;;) {
+		struct epoll_event ev[4];
+		int r = epoll_wait(sn_ep, ev, 4, 100000);
+		say("sn-epoll r=%d errno=%d", r, r < 0 ? errno : 0);
+		if (r > 0) { char b[64]; if (read(sn_epipe[0], b, sizeof b) <= 0) return NULL; }
+	}
+	return NULL;
+}
+static void *sn_futexw(void *a) {
+	(void)a;
+	sn_name("sn-futex");
+	for (;;) {
+		long r = syscall(SYS_futex, &sn_futex, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+		say("sn-futex r=%ld errno=%d", r, r < 0 ? errno : 0);
+		if (sn_futex) return NULL;
+	}
+	return NULL;
+}
+static void *sn_accept(void *a) {
+	(void)a;
+	sn_name("sn-accept");
+	for (;;) {
+		struct sockaddr_in sa;
+		socklen_t len = sizeof sa;
+		int c = accept(sn_lfd, (struct sockaddr *)&sa, &len);
+		say("sn-accept r=%d errno=%d", c < 0 ? -1 : 0, c < 0 ? errno : 0);
+		if (c >= 0) close(c);
+	}
+	return NULL;
+}
+__attribute__((noinline)) static void sn_spin_loop(void) {
+	for (volatile unsigned long i = 0;; i++) {
+	}
+}
+static void *sn_spin(void *a) {
+	(void)a;
+	sn_name("sn-spin");
+	sn_spin_loop();
+	return NULL;
+}
+
+static void snapshot_mode(int argc, char **argv) {
+	(void)argc;
+	(void)argv;
+	if (pipe(sn_pipe) || pipe(sn_epipe)) exit(1);
+	sn_ep = epoll_create1(0);
+	struct epoll_event ev = {.events = EPOLLIN};
+	epoll_ctl(sn_ep, EPOLL_CTL_ADD, sn_epipe[0], &ev);
+	sn_lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof sa;
+	if (bind(sn_lfd, (struct sockaddr *)&sa, sizeof sa) || listen(sn_lfd, 8) || getsockname(sn_lfd, (struct sockaddr *)&sa, &len)) exit(1);
+	say("fds pipe=%d,%d epoll=%d epipe=%d,%d listen=%d port=%d futex=%p", sn_pipe[0], sn_pipe[1], sn_ep, sn_epipe[0], sn_epipe[1], sn_lfd, ntohs(sa.sin_port), (void *)&sn_futex);
+	void *(*fns[])(void *) = {sn_sleep, sn_read, sn_epoll, sn_futexw, sn_accept, sn_spin};
+	for (unsigned i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+		pthread_t t;
+		pthread_create(&t, NULL, fns[i], NULL);
+	}
+	ready();
+	for (;;) pause();
+}
+
 int main(int argc, char **argv) {
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -605,6 +706,7 @@ int main(int argc, char **argv) {
 		for (;;) pause();
 	}
 	stress_modes(argc, argv, mode);
+	if (!strcmp(mode, "snapshot")) snapshot_mode(argc, argv); // snapshot: threads blocked in nanosleep, read, epoll_wait, futex, accept; one spinning
 	if (!strcmp(mode, "pause")) {
 		ready();
 		for (;;) pause();
