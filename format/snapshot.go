@@ -9,7 +9,7 @@ import (
 // Snapshot is what seize snapshot found in one process: where each of its
 // threads was at one moment. docs/snapshot.md describes both renderings.
 type Snapshot struct {
-	Pid  int
+	Pid  int    // the process
 	Comm string // the process's name
 	Exe  string // its executable, "" when unknown
 	// Time is when the last thread stopped: the moment described.
@@ -22,8 +22,8 @@ type Snapshot struct {
 
 // SnapshotThread is one thread of a Snapshot.
 type SnapshotThread struct {
-	Tid  int
-	Comm string
+	Tid  int    // the thread
+	Comm string // its name
 	// State is the thread's /proc state letter before the snapshot touched
 	// it: R, S, D, T, Z...
 	State byte
