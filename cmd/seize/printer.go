@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/seize-dev/seize"
@@ -932,16 +933,31 @@ type gate struct {
 	pid   int
 	open  bool
 	shown bool
+	// fresh: the program has exec'd and made no call yet. A SIGURG the
+	// Go runtime sent the launcher (async preemption) can still be
+	// pending then; untraced the program would never see it (ignored by
+	// default), so neither does the trace.
+	fresh bool
 	tids  map[int]bool // the launcher's threads
 	quiet map[int]bool // threads that die in the execve
 }
 
+// siTkill is SI_TKILL: sent by tkill or tgkill.
+const siTkill = -6
+
 func (g *gate) hide(ev *seize.Event) bool {
 	tid := ev.Task.Tid()
 	if g.open {
-		if ev.Kind == seize.EventExec {
+		switch {
+		case ev.Kind == seize.EventExec:
 			delete(g.quiet, tid)
+			g.fresh = ev.Task.Pid() == g.pid
 			return false
+		case ev.Kind == seize.EventSyscallEntry:
+			g.fresh = false
+		case g.fresh && ev.Kind == seize.EventSignal && ev.Sig == syscall.SIGURG && ev.SigInfo != nil &&
+			ev.SigInfo.Code == siTkill && int(ev.SigInfo.Pid()) == g.pid:
+			return true
 		}
 		return g.quiet[tid]
 	}
