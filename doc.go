@@ -94,9 +94,11 @@
 // its whole timeout again: later, never earlier. A receive detached and
 // caught by a new attach may likewise wait its whole timeout again. EINTR
 // after a real job-control stop is kept: untraced programs see it too.
-// Options.KeepEINTR turns this off. Known gap: under hundreds of
-// interrupt, attach and detach cycles a second, a few calls in a thousand
-// still see EINTR (TestS21NoEINTR logs them).
+// Options.KeepEINTR turns this off. The guarantee needs the tracer alive
+// at the stop its interrupt causes: a tracer killed by SIGKILL between
+// the interrupt and that stop cannot rewind the call. A signal being
+// delivered when the tracer dies is not lost (stops are only peeked at
+// with WNOWAIT until the task is restarted).
 //
 // # Detach and shutdown
 //
