@@ -64,6 +64,8 @@ type Task struct {
 	restartedCall bool    // the current call was restarted by the engine
 	lateTrap      bool    // an interrupt sent at a stop will trap again
 	fix           argFix  // an argument changed by the restart
+
+	sc taskSeccomp // Options.Seccomp (seccomp.go)
 }
 
 // sockFix is a socket's SO_RCVTIMEO shortened for a restarted receive,

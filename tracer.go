@@ -15,6 +15,7 @@ import (
 	"github.com/seize-dev/seize/internal/ptrace"
 	"github.com/seize-dev/seize/internal/wake"
 	"github.com/seize-dev/seize/sysabi"
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,6 +51,16 @@ type Options struct {
 	// a stop several times cheaper; the task's own affinity and policy are
 	// never touched (colocate.go).
 	NoColocate bool
+	// Seccomp, if set, is a seccomp-bpf program (classic BPF over struct
+	// seccomp_data) that returns SECCOMP_RET_TRACE for the system calls to
+	// stop at and SECCOMP_RET_ALLOW for the others, such as
+	// filter.SyscallSet.SeccompProgram builds (strace --seccomp-bpf). Start
+	// installs it in the program before its first instruction, and tasks
+	// under it stop only at those calls: the others run at full speed. It
+	// needs Syscalls and FollowForks. A filter cannot be removed: see
+	// seccomp.go for what that means for Detach and Close (ErrFiltered),
+	// and Task.Filtered.
+	Seccomp []bpf.RawInstruction
 }
 
 const defaultSpin = 64
@@ -83,6 +94,7 @@ type Tracer struct {
 	// the clone that made them (S19), until that event comes: by then the
 	// task may be gone already and must not be created again.
 	early map[int]bool
+	sc    seccompState // Options.Seccomp (seccomp.go)
 	// needOpts holds tasks that attach seized without PTRACE_O_TRACEEXIT
 	// and that had not stopped when it ended (attach.go, S22).
 	needOpts map[int]bool
@@ -136,6 +148,9 @@ func NewTracer(opts *Options) (*Tracer, error) {
 	tr.ptopts = ptrace.OptSysGood | ptrace.OptClone | ptrace.OptExec | ptrace.OptExit
 	if tr.opts.FollowForks {
 		tr.ptopts |= ptrace.OptFork | ptrace.OptVfork
+	}
+	if err := tr.initSeccomp(); err != nil { // seccomp.go
+		return nil, err
 	}
 	switch {
 	case tr.opts.Spin == 0:
@@ -274,6 +289,7 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 	close(ready)
 	for {
 		tr.runCommands()
+		tr.endLinger() // seccomp.go
 		if tr.release && tr.releaseDone() {
 			break
 		}
@@ -414,7 +430,7 @@ func (tr *Tracer) event(kind EventKind, t *Task) *Event {
 }
 
 func (tr *Tracer) deliver(ev *Event) {
-	if tr.opts.Handler == nil {
+	if tr.opts.Handler == nil || tr.sc.muted {
 		return
 	}
 	defer func() {
@@ -493,7 +509,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	t.interrupting = false
 	sig, evn := st.StopSig(), st.Event()
 	switch {
-	case sig == int(syscall.SIGTRAP)|0x80:
+	case sig == int(syscall.SIGTRAP)|0x80, evn == ptrace.EventSeccomp:
 		tr.syscallStop(t)
 	case evn == 0:
 		tr.signalStop(t, sig)
@@ -513,6 +529,9 @@ func (tr *Tracer) syscallStop(t *Task) {
 		return
 	}
 	info := tr.info
+	if seccompRepeat(t, &info) { // seccomp.go
+		return
+	}
 	switch info.Op {
 	case ptrace.InfoEntry, ptrace.InfoSeccomp:
 		if t.restarting {
@@ -527,11 +546,19 @@ func (tr *Tracer) syscallStop(t *Task) {
 		t.stopEINTR = false
 		t.entryNs = monotonicNs()
 		t.nr, t.arch, t.args = info.Nr, info.Arch, info.Args
+		if t.sc.filtered && info.Op == ptrace.InfoEntry {
+			// seccomp.go: resumed with PTRACE_SYSCALL before it was known
+			// to be filtered. The seccomp stop that follows, if the filter
+			// selects the call, reports it.
+			t.sc.atEntry = false
+			return
+		}
 		if !tr.opts.Syscalls {
 			return
 		}
 		ev := tr.event(EventSyscallEntry, t)
 		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
+		t.sc.reported = true
 		tr.deliver(ev)
 	case ptrace.InfoExit:
 		if info.Rval() == eintr && (t.answering || !t.stopEINTR) {
@@ -551,6 +578,16 @@ func (tr *Tracer) syscallStop(t *Task) {
 		if !tr.opts.Syscalls {
 			t.inSyscall = false
 			return
+		}
+		// seccomp.go: a filtered task reports the exits of the entries it
+		// reported; an unfiltered one may have just installed the filter.
+		if t.sc.filtered && !t.sc.reported {
+			t.inSyscall = false
+			return
+		}
+		t.sc.reported = false
+		if tr.sc.raw != nil && !t.sc.filtered && info.Rval() == 0 {
+			tr.noteInstall(t)
 		}
 		ev := tr.event(EventSyscallExit, t)
 		if t.inSyscall {
@@ -700,6 +737,9 @@ func (tr *Tracer) ptraceEvent(t *Task, evn int) {
 				tr.adopted(child)
 			}
 		}
+		if t.sc.filtered {
+			child.sc.filtered = true // inherited at the clone (seccomp.go)
+		}
 		if !child.Leader() {
 			kind = NewThread
 		}
@@ -790,7 +830,7 @@ func (tr *Tracer) restart(t *Task) {
 	sig := t.sig
 	t.sig = 0
 	var err error
-	if tr.opts.Syscalls || t.forceSyscall {
+	if tr.syscallStops(t) { // seccomp.go
 		err = tr.k.Syscall(t.tid, sig)
 	} else {
 		err = tr.k.Cont(t.tid, sig)
@@ -866,6 +906,9 @@ func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
 // Interrupting everything first, as strace does, is not needed, and a
 // vfork parent sleeping until its child execs cannot hold it up.
 func (tr *Tracer) releaseAll(final bool) {
+	if tr.linger(final) { // seccomp.go: filtered tasks cannot be let go
+		return
+	}
 	for _, t := range tr.sortedTasks() {
 		t.detaching = true
 		if t.state == stopped && !tr.inHandler(t) {
@@ -1078,6 +1121,10 @@ func (tr *Tracer) Detach(tid int) error {
 			err = ErrNoSuchProcess
 			return
 		}
+		if t.sc.filtered {
+			err = ErrFiltered // seccomp.go
+			return
+		}
 		tr.detach(t)
 	}); cerr != nil {
 		return cerr
@@ -1094,10 +1141,18 @@ func (tr *Tracer) DetachAll() error { return tr.releaseWait(false) }
 func (tr *Tracer) releaseWait(final bool) error {
 	gone := make(chan struct{})
 	inHandler := int64(unix.Gettid()) == tr.tid.Load()
+	var refused error
 	err := tr.call(func() {
+		if !final && tr.anyFiltered() {
+			refused = ErrFiltered // seccomp.go: DetachAll refuses, Close lingers
+			return
+		}
 		tr.releaseAll(final)
 		tr.released = append(tr.released, gone)
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil || inHandler {
 		return err
 	}
