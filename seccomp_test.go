@@ -333,3 +333,53 @@ func TestSeccompS21(t *testing.T) {
 		}
 	}
 }
+
+// Start installs the filter without no_new_privs when the program may
+// (CAP_SYS_ADMIN: root here), and with it when the kernel requires it (a
+// program started as nobody). Either way the program runs under the
+// filter from its first instruction.
+func TestSeccompNoNewPrivs(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to start a program as nobody")
+	}
+	_, prog := seccompFor(t, "trace=getppid")
+	for _, c := range []struct {
+		name string
+		cred *syscall.Credential
+		nnp  string
+	}{
+		{"root", nil, "0"},
+		{"nobody", &syscall.Credential{Uid: 65534, Gid: 65534}, "1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr, r := newTracer(t, seize.Options{Syscalls: true, FollowForks: true, Seccomp: prog})
+			outR, outW, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pid, err := tr.Start([]string{testprog.Tracee(t), "pause"}, &os.ProcAttr{
+				Dir:   "/",
+				Files: []*os.File{nil, outW, os.Stderr},
+				Sys:   &syscall.SysProcAttr{Credential: c.cred},
+			})
+			outW.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL); outR.Close() })
+			buf := make([]byte, 64)
+			if n, _ := outR.Read(buf); !strings.HasPrefix(string(buf[:n]), "ready") {
+				t.Fatalf("the program says %q, want ready", buf[:n])
+			}
+			if s := testprog.Status(pid, "Seccomp"); s != "2" {
+				t.Errorf("Seccomp: %q, want 2 (filter)", s)
+			}
+			if s := testprog.Status(pid, "NoNewPrivs"); s != c.nnp {
+				t.Errorf("NoNewPrivs: %q, want %s", s, c.nnp)
+			}
+			if n := r.count(kind(seize.EventSyscallEntry, 0)); n != 0 {
+				t.Errorf("%d calls reported, none selected", n)
+			}
+		})
+	}
+}
