@@ -279,6 +279,11 @@ func (tr *Tracer) installFilter(pid int) (filtered bool, sigs []int, err error) 
 	if err := ptrace.GetRegs(pid, &saved); err != nil {
 		return false, nil, err
 	}
+	if saved.Compat() {
+		// An i386 program: it would need int $0x80 and i386 numbers. It
+		// is traced at every call instead.
+		return false, nil, nil
+	}
 	ip := saved.IP()
 	// struct sock_fprog and the program, a page below the stack pointer
 	// (clear of the red zone): the stack's mapping reaches at least 128 KiB
@@ -349,10 +354,15 @@ func injectSyscall(pid int, base *ptrace.Regs, ip, nr uint64, args ...uint64) (i
 		if err != nil {
 			return 0, sigs, err
 		}
-		switch {
+		switch sig := syscall.Signal(st.StopSig()); {
 		case st.StopSig() == int(syscall.SIGTRAP)|0x80:
 			stops++
-		case st.Event() == 0:
+		case st.Event() != 0:
+		case sig == syscall.SIGILL || sig == syscall.SIGSEGV || sig == syscall.SIGBUS || sig == syscall.SIGTRAP || len(sigs) > 64:
+			// The instruction itself faulted (or signals keep coming):
+			// never run it again.
+			return 0, sigs, fmt.Errorf("the injected system call did not run (%v)", sig)
+		default:
 			sigs = append(sigs, st.StopSig())
 		}
 	}

@@ -383,3 +383,29 @@ func TestSeccompNoNewPrivs(t *testing.T) {
 		})
 	}
 }
+
+// An i386 program started under the filter: Start does not inject
+// (x86-64's syscall instruction is not how a 32-bit task enters the
+// kernel) and traces it at every call instead; it runs normally.
+func TestSeccompI386Start(t *testing.T) {
+	dir := t.TempDir()
+	src := dir + "/getpid32.c"
+	if err := os.WriteFile(src, []byte(`void _start(void) {
+	__asm__ volatile("mov $20, %eax; int $0x80; mov $1, %eax; mov $7, %ebx; int $0x80");
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := dir + "/getpid32"
+	if out, err := exec.Command("cc", "-m32", "-nostdlib", "-static", "-fno-pic", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Skipf("cannot build an i386 program: %v\n%s", err, out)
+	}
+	_, prog := seccompFor(t, "trace=getpid")
+	calls, _, filtered := traceCalls(t, seize.Options{Seccomp: prog}, []string{bin})
+	if filtered {
+		t.Errorf("the i386 program is reported filtered")
+	}
+	if len(calls) == 0 || calls[0].name != "getpid" {
+		t.Errorf("calls %v, want getpid first", calls)
+	}
+}

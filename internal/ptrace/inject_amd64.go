@@ -5,6 +5,10 @@ package ptrace
 // choosing (seccomp.go). Empty where that is not supported.
 var SyscallInsn = []byte{0x0f, 0x05}
 
+// Compat reports whether the task runs 32-bit code (the i386 user code
+// segment, __USER32_CS), where the syscall instruction is not the way in.
+func (r *Regs) Compat() bool { return r.r.Cs == 0x23 }
+
 // IP is the instruction pointer.
 func (r *Regs) IP() uint64 { return r.r.Rip }
 

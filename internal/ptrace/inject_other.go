@@ -6,6 +6,9 @@ package ptrace
 // implemented on x86-64.
 var SyscallInsn []byte
 
+// Compat is false.
+func (r *Regs) Compat() bool { return false }
+
 // IP is 0.
 func (r *Regs) IP() uint64 { return 0 }
 
