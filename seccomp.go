@@ -64,6 +64,7 @@ var ErrFiltered = errors.New("the task runs under the tracer's seccomp filter, w
 const (
 	seccompSetModeFilter = 1  // SECCOMP_SET_MODE_FILTER
 	seccompFlagTsync     = 1  // SECCOMP_FILTER_FLAG_TSYNC
+	seccompFlagSpecAllow = 4  // SECCOMP_FILTER_FLAG_SPEC_ALLOW (Linux 4.17)
 	prSetSeccomp         = 22 // PR_SET_SECCOMP
 	seccompModeFilter    = 2  // SECCOMP_MODE_FILTER
 	prSetNoNewPrivs      = 38 // PR_SET_NO_NEW_PRIVS
@@ -324,12 +325,22 @@ func (tr *Tracer) installFilter(pid int) (filtered bool, sigs []int, err error) 
 		sigs = append(sigs, s...)
 		return ret, err
 	}
-	ret, err := call(unix.SYS_SECCOMP, seccompSetModeFilter, 0, scratch)
+	// SPEC_ALLOW: a filter for tracing must not turn on the speculation
+	// mitigations that kernels configured with spec_store_bypass_disable=
+	// seccomp give filtered tasks (older kernels reject the flag).
+	install := func() (int64, error) {
+		ret, err := call(unix.SYS_SECCOMP, seccompSetModeFilter, seccompFlagSpecAllow, scratch)
+		if err == nil && ret == -int64(unix.EINVAL) {
+			ret, err = call(unix.SYS_SECCOMP, seccompSetModeFilter, 0, scratch)
+		}
+		return ret, err
+	}
+	ret, err := install()
 	if err == nil && ret == -int64(unix.EACCES) {
 		// Without CAP_SYS_ADMIN in its user namespace a task must have
 		// no_new_privs to install a filter (seccomp_prepare_filter).
 		if ret, err = call(unix.SYS_PRCTL, prSetNoNewPrivs, 1, 0, 0, 0); err == nil && ret == 0 {
-			ret, err = call(unix.SYS_SECCOMP, seccompSetModeFilter, 0, scratch)
+			ret, err = install()
 		}
 	}
 	return err == nil && ret == 0, sigs, err

@@ -73,7 +73,12 @@ func installSeccomp(prog []bpf.RawInstruction) error {
 	}
 	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: (*unix.SockFilter)(unsafe.Pointer(&prog[0]))}
 	install := func() unix.Errno {
-		_, _, e := unix.RawSyscall(unix.SYS_SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 0, uintptr(unsafe.Pointer(&fprog)))
+		// SECCOMP_FILTER_FLAG_SPEC_ALLOW: no speculation mitigations for
+		// a filter that only serves tracing (rejected before Linux 4.17).
+		_, _, e := unix.RawSyscall(unix.SYS_SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 4, uintptr(unsafe.Pointer(&fprog)))
+		if e == unix.EINVAL {
+			_, _, e = unix.RawSyscall(unix.SYS_SECCOMP, 1, 0, uintptr(unsafe.Pointer(&fprog)))
+		}
 		return e
 	}
 	e := install()
