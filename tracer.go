@@ -1112,7 +1112,8 @@ func (tr *Tracer) Resume(tid int) error {
 
 // Detach releases one task in the state it is in (S12): stopped stays
 // stopped, running runs, a task asleep in a syscall stays in it. A running
-// task is released at its next stop, which comes quickly.
+// task is released at its next stop, which comes quickly. A task under
+// the Options.Seccomp filter cannot be released: ErrFiltered.
 func (tr *Tracer) Detach(tid int) error {
 	var err error
 	if cerr := tr.call(func() {
@@ -1135,7 +1136,8 @@ func (tr *Tracer) Detach(tid int) error {
 // DetachAll releases every task in the state it is in, without stopping
 // any of them (see releaseAll), and returns once they are untraced. The
 // tracer stays usable. From inside the Handler it only schedules the
-// release.
+// release. While a task runs under the Options.Seccomp filter it releases
+// nothing and returns ErrFiltered.
 func (tr *Tracer) DetachAll() error { return tr.releaseWait(false) }
 
 func (tr *Tracer) releaseWait(final bool) error {
@@ -1181,6 +1183,9 @@ func (tr *Tracer) Wait() error {
 // Processes the tracer started keep running; the tracer reaps those that
 // already exited, and the others become children of another thread of
 // this process. From inside the Handler it only schedules the release.
+// Tasks under the Options.Seccomp filter cannot be released: Close stops
+// calling the Handler, keeps resuming them until they exit, and returns
+// then (seccomp.go).
 func (tr *Tracer) Close() error {
 	select {
 	case <-tr.done:
