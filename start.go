@@ -91,6 +91,14 @@ func (tr *Tracer) start(path string, argv []string, attr *os.ProcAttr) (int, err
 	if st.StopSig() != int(syscall.SIGTRAP) {
 		return kill(fmt.Errorf("unexpected stop %#x after exec", uint32(st)))
 	}
+	// 1b. Options.Seccomp: the program installs the filter (seccomp.go).
+	var filtered bool
+	var held []int
+	if tr.sc.raw != nil {
+		if filtered, held, err = tr.installFilter(pid); err != nil {
+			return kill(fmt.Errorf("installing the seccomp filter: %v", err))
+		}
+	}
 	// 2. Detach into a group-stop: untraced, stopped before any code ran.
 	if err := ptrace.Detach(pid, int(syscall.SIGSTOP)); err != nil {
 		return kill(err)
@@ -145,8 +153,10 @@ func (tr *Tracer) start(path string, argv []string, attr *os.ProcAttr) (int, err
 	if merr == nil && mask&contBit != 0 {
 		ptrace.SetSigMask(pid, mask)
 	}
+	requeue(pid, held)
 	t := tr.newTask(pid, pid)
 	t.started = true
+	t.sc.filtered = filtered
 	t.seenFirstStop = true
 	t.state = stopped
 	_, _, t.startTime, _ = procStat(pid)

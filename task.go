@@ -71,7 +71,8 @@ type Task struct {
 	status        ptrace.Status // the wait status of the current or last stop
 	fix           argFix        // an argument changed by the restart
 
-	inj injection // Event.Inject (inject.go)
+	inj injection   // Event.Inject (inject.go)
+	sc  taskSeccomp // Options.Seccomp (seccomp.go)
 }
 
 // sockFix is a socket's SO_RCVTIMEO shortened for a restarted receive,

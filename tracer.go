@@ -15,6 +15,7 @@ import (
 	"github.com/seize-dev/seize/internal/ptrace"
 	"github.com/seize-dev/seize/internal/wake"
 	"github.com/seize-dev/seize/sysabi"
+	"golang.org/x/net/bpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,6 +51,16 @@ type Options struct {
 	// a stop several times cheaper; the task's own affinity and policy are
 	// never touched (colocate.go).
 	NoColocate bool
+	// Seccomp, if set, is a seccomp-bpf program (classic BPF over struct
+	// seccomp_data) that returns SECCOMP_RET_TRACE for the system calls to
+	// stop at and SECCOMP_RET_ALLOW for the others, such as
+	// filter.SyscallSet.SeccompProgram builds (strace --seccomp-bpf). Start
+	// installs it in the program before its first instruction, and tasks
+	// under it stop only at those calls: the others run at full speed. It
+	// needs Syscalls and FollowForks. A filter cannot be removed: see
+	// seccomp.go for what that means for Detach and Close (ErrFiltered),
+	// and Task.Filtered.
+	Seccomp []bpf.RawInstruction
 }
 
 const defaultSpin = 64
@@ -84,6 +95,7 @@ type Tracer struct {
 	// the clone that made them (S19), until that event comes: by then the
 	// task may be gone already and must not be created again.
 	early map[int]bool
+	sc    seccompState // Options.Seccomp (seccomp.go)
 	// needOpts holds tasks that attach seized without PTRACE_O_TRACEEXIT
 	// and that had not stopped when it ended (attach.go, S22).
 	needOpts map[int]bool
@@ -137,6 +149,9 @@ func NewTracer(opts *Options) (*Tracer, error) {
 	tr.ptopts = ptrace.OptSysGood | ptrace.OptClone | ptrace.OptExec | ptrace.OptExit
 	if tr.opts.FollowForks {
 		tr.ptopts |= ptrace.OptFork | ptrace.OptVfork
+	}
+	if err := tr.initSeccomp(); err != nil { // seccomp.go
+		return nil, err
 	}
 	switch {
 	case tr.opts.Spin == 0:
@@ -275,6 +290,7 @@ func (tr *Tracer) serve(ready chan<- struct{}, prev int) {
 	close(ready)
 	for {
 		tr.runCommands()
+		tr.endLinger() // seccomp.go
 		if tr.release && tr.releaseDone() {
 			break
 		}
@@ -416,7 +432,7 @@ func (tr *Tracer) event(kind EventKind, t *Task) *Event {
 }
 
 func (tr *Tracer) deliver(ev *Event) {
-	if tr.opts.Handler == nil {
+	if tr.opts.Handler == nil || tr.sc.muted {
 		return
 	}
 	defer func() {
@@ -519,7 +535,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 	t.interrupting = false
 	sig, evn := st.StopSig(), st.Event()
 	switch {
-	case sig == int(syscall.SIGTRAP)|0x80:
+	case sig == int(syscall.SIGTRAP)|0x80, evn == ptrace.EventSeccomp:
 		tr.syscallStop(t)
 	case evn == 0:
 		tr.signalStop(t, sig)
@@ -554,6 +570,9 @@ func (tr *Tracer) syscallStop(t *Task) {
 		return
 	}
 	info := tr.info
+	if seccompRepeat(t, &info) { // seccomp.go
+		return
+	}
 	switch info.Op {
 	case ptrace.InfoEntry, ptrace.InfoSeccomp:
 		t.atEntry = true
@@ -569,11 +588,19 @@ func (tr *Tracer) syscallStop(t *Task) {
 		t.stopEINTR = false
 		t.entryNs = monotonicNs()
 		t.nr, t.arch, t.args = info.Nr, info.Arch, info.Args
+		if t.sc.filtered && info.Op == ptrace.InfoEntry {
+			// seccomp.go: resumed with PTRACE_SYSCALL before it was known
+			// to be filtered. The seccomp stop that follows, if the filter
+			// selects the call, reports it.
+			t.sc.atEntry = false
+			return
+		}
 		if !tr.opts.Syscalls {
 			return
 		}
 		ev := tr.event(EventSyscallEntry, t)
 		ev.Nr, ev.Arch, ev.Args, ev.IP, ev.SP = info.Nr, info.Arch, info.Args, info.IP, info.SP
+		t.sc.reported = true
 		tr.deliver(ev)
 	case ptrace.InfoExit:
 		if info.Rval() == eintr && (t.answering || !t.stopEINTR) {
@@ -594,6 +621,16 @@ func (tr *Tracer) syscallStop(t *Task) {
 		if !tr.opts.Syscalls {
 			t.inSyscall = false
 			return
+		}
+		// seccomp.go: a filtered task reports the exits of the entries it
+		// reported; an unfiltered one may have just installed the filter.
+		if t.sc.filtered && !t.sc.reported {
+			t.inSyscall = false
+			return
+		}
+		t.sc.reported = false
+		if tr.sc.raw != nil && !t.sc.filtered && info.Rval() == 0 {
+			tr.noteInstall(t)
 		}
 		ev := tr.event(EventSyscallExit, t)
 		if t.inSyscall {
@@ -744,6 +781,9 @@ func (tr *Tracer) ptraceEvent(t *Task, evn int) {
 				tr.adopted(child)
 			}
 		}
+		if t.sc.filtered {
+			child.sc.filtered = true // inherited at the clone (seccomp.go)
+		}
 		if !child.Leader() {
 			kind = NewThread
 		}
@@ -839,7 +879,7 @@ func (tr *Tracer) restart(t *Task) {
 		tr.refreshTimeout(t) // S21: time held counts (restart.go)
 	}
 	var err error
-	if tr.opts.Syscalls || t.forceSyscall {
+	if tr.syscallStops(t) { // seccomp.go
 		err = tr.k.Syscall(t.tid, sig)
 	} else {
 		err = tr.k.Cont(t.tid, sig)
@@ -921,6 +961,9 @@ func (tr *Tracer) inHandler(t *Task) bool { return tr.cur == t }
 // Interrupting everything first, as strace does, is not needed, and a
 // vfork parent sleeping until its child execs cannot hold it up.
 func (tr *Tracer) releaseAll(final bool) {
+	if tr.linger(final) { // seccomp.go: filtered tasks cannot be let go
+		return
+	}
 	for _, t := range tr.sortedTasks() {
 		t.detaching = true
 		if t.state == stopped && !tr.inHandler(t) {
@@ -1124,13 +1167,18 @@ func (tr *Tracer) Resume(tid int) error {
 
 // Detach releases one task in the state it is in (S12): stopped stays
 // stopped, running runs, a task asleep in a syscall stays in it. A running
-// task is released at its next stop, which comes quickly.
+// task is released at its next stop, which comes quickly. A task under
+// the Options.Seccomp filter cannot be released: ErrFiltered.
 func (tr *Tracer) Detach(tid int) error {
 	var err error
 	if cerr := tr.call(func() {
 		t := tr.tasks[tid]
 		if t == nil {
 			err = ErrNoSuchProcess
+			return
+		}
+		if t.sc.filtered {
+			err = ErrFiltered // seccomp.go
 			return
 		}
 		tr.detach(t)
@@ -1143,16 +1191,25 @@ func (tr *Tracer) Detach(tid int) error {
 // DetachAll releases every task in the state it is in, without stopping
 // any of them (see releaseAll), and returns once they are untraced. The
 // tracer stays usable. From inside the Handler it only schedules the
-// release.
+// release. While a task runs under the Options.Seccomp filter it releases
+// nothing and returns ErrFiltered.
 func (tr *Tracer) DetachAll() error { return tr.releaseWait(false) }
 
 func (tr *Tracer) releaseWait(final bool) error {
 	gone := make(chan struct{})
 	inHandler := int64(unix.Gettid()) == tr.tid.Load()
+	var refused error
 	err := tr.call(func() {
+		if !final && tr.anyFiltered() {
+			refused = ErrFiltered // seccomp.go: DetachAll refuses, Close lingers
+			return
+		}
 		tr.releaseAll(final)
 		tr.released = append(tr.released, gone)
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil || inHandler {
 		return err
 	}
@@ -1181,6 +1238,9 @@ func (tr *Tracer) Wait() error {
 // Processes the tracer started keep running; the tracer reaps those that
 // already exited, and the others become children of another thread of
 // this process. From inside the Handler it only schedules the release.
+// Tasks under the Options.Seccomp filter cannot be released: Close stops
+// calling the Handler, keeps resuming them until they exit, and returns
+// then (seccomp.go).
 func (tr *Tracer) Close() error {
 	select {
 	case <-tr.done:

@@ -73,6 +73,9 @@ func TestSmoke(t *testing.T) {
 		if w.Name == "find" {
 			want = append(want, "strace-e", "strace-seccomp", "seize-e", "seize-seccomp")
 		}
+		if w.Name == "unselected" {
+			want = []string{"untraced", "seccomp-allow", "strace-seccomp", "seize-seccomp"}
+		}
 		var got []string
 		for _, r := range w.Rows {
 			got = append(got, r.Mode)
@@ -95,6 +98,11 @@ func TestSmoke(t *testing.T) {
 			t.Errorf("%s: modes %v, want %v", w.Name, got, want)
 		}
 		found := false
+		if w.Name == "unselected" {
+			for _, q := range rep.Targets {
+				found = found || strings.HasPrefix(q.What, "unselected call:") && q.Value > 0
+			}
+		}
 		for _, q := range rep.Ratios {
 			if q.Workload == w.Name && q.Mode == "seize" {
 				found = true
@@ -128,10 +136,10 @@ func TestFlags(t *testing.T) {
 		t.Errorf("-w: %v, want %v", o.workloads, want)
 	}
 	o, err = parseFlags([]string{"-quick", "-n", "7", "-find", "/tmp"}, &stderr)
-	if err != nil || o.reps != 7 || o.findDir != "/tmp" || len(o.workloads) != 6 {
+	if err != nil || o.reps != 7 || o.findDir != "/tmp" || len(o.workloads) != 7 {
 		t.Errorf("explicit flags beat -quick: %+v, %v", o, err)
 	}
-	for _, bad := range [][]string{{"-w", "7"}, {"-w", "nope"}, {"-n", "0"}, {"-scale", "0"}, {"extra"}} {
+	for _, bad := range [][]string{{"-w", "8"}, {"-w", "nope"}, {"-n", "0"}, {"-scale", "0"}, {"extra"}} {
 		if _, err := parseFlags(bad, &stderr); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}

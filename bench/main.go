@@ -3,7 +3,7 @@
 // tracer), under strace, and under seize, on the same workloads in one
 // run, interleaved and repeated (issue 5, SPEC §6).
 //
-//	go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS] [-base DIR]
+//	go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS] [-modes MODES] [-base DIR]
 //
 // It builds what it needs into a temporary directory (the seize command
 // with the go tool that built bench, the C workloads and the minimal loop
@@ -23,6 +23,11 @@
 //	           attach time, detach time, peak RSS; strace side by side
 //	6 memory   seize's VmRSS while it traces 1,000,000 getppid calls
 //	           (after 100,000, then every 100,000: it must stay flat)
+//	7 unselected  a getppid loop of 20,000,000 calls, getppid not selected:
+//	           untraced, under a one-instruction RET_ALLOW seccomp filter
+//	           (seccomp-allow), and strace and seize with --seccomp-bpf
+//	           -e trace=%process; the targets section compares seize's
+//	           cost per call with RET_ALLOW's (issue 5: at most 2x)
 //
 // Modes: untraced; minloop (the minimal loop, unpinned); minloop-pin (the
 // same with tracer and program on CPU 0: the best a minimal loop does);
@@ -58,10 +63,11 @@ func main() {
 type options struct {
 	reps      int
 	quick     bool
-	out       string   // text results; JSON goes next to it
-	workloads []string // names, in order
-	scale     float64  // multiplies the workload sizes
-	findDir   string   // the tree workload 4 walks
+	out       string          // text results; JSON goes next to it
+	workloads []string        // names, in order
+	modes     map[string]bool // -modes: only these rows (nil: all)
+	scale     float64         // multiplies the workload sizes
+	findDir   string          // the tree workload 4 walks
 	timeout   time.Duration
 	base      string   // -base: another checkout to build seize-base from
 	args      []string // as given, for the "reproduce" line
@@ -74,10 +80,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.reps, "n", 5, "repetitions of every mode (interleaved); -quick: 2")
 	fs.BoolVar(&o.quick, "quick", false, "small workloads and 2 repetitions, for a first look")
 	fs.StringVar(&o.out, "out", "", "text results `FILE` (JSON beside it, .json); default bench/results/latest.txt")
-	w := fs.String("w", "1,2,3,4,5,6", "`WORKLOADS` to run: numbers or names (getppid,files,threads,find,threads10k,memory), comma-separated")
+	w := fs.String("w", "1,2,3,4,5,6,7", "`WORKLOADS` to run: numbers or names (getppid,files,threads,find,threads10k,memory,unselected), comma-separated")
 	fs.Float64Var(&o.scale, "scale", 1, "multiply the workload sizes by `F`; -quick: 0.1")
 	fs.StringVar(&o.findDir, "find", "/usr", "the `DIR` workload 4 runs find on; -quick: /usr/include")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up on a single run after this long")
+	modes := fs.String("modes", "", "only these `MODES` (names as in the table, comma-separated), for a focused measurement; default all")
 	fs.StringVar(&o.base, "base", "", "also run seize built from the checkout in `DIR` (mode seize-base), for a before/after comparison")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: go run ./bench [-n REPS] [-quick] [-out FILE] [-w WORKLOADS]\n")
@@ -116,12 +123,20 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		}
 		name, ok := workloadName(s)
 		if !ok {
-			return nil, fmt.Errorf("unknown workload %q (want 1-6 or getppid, files, threads, find, threads10k, memory)", s)
+			return nil, fmt.Errorf("unknown workload %q (want 1-7 or getppid, files, threads, find, threads10k, memory, unselected)", s)
 		}
 		o.workloads = append(o.workloads, name)
 	}
 	if len(o.workloads) == 0 {
 		return nil, fmt.Errorf("-w selects no workload")
+	}
+	for _, m := range strings.Split(*modes, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			if o.modes == nil {
+				o.modes = map[string]bool{}
+			}
+			o.modes[m] = true
+		}
 	}
 	return o, nil
 }

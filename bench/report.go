@@ -21,6 +21,8 @@ type report struct {
 	Reproduce string      `json:"reproduce"`
 	Workloads []*workload `json:"workloads"`
 	Ratios    []ratio     `json:"ratios"`
+	// Targets are issue 5's filtering targets, where measured.
+	Targets []target `json:"targets,omitempty"`
 	// Processes found still running after the runs (and killed); a bug in
 	// a tracer or in bench if not empty.
 	Leftovers []int `json:"leftover_pids,omitempty"`
@@ -47,6 +49,45 @@ type ratio struct {
 	VsStrace   *float64 `json:"vs_strace,omitempty"`
 	VsFloor    *float64 `json:"vs_floor,omitempty"`
 	VsUntraced *float64 `json:"vs_untraced,omitempty"`
+}
+
+// target is one of issue 5's bounds on a ratio of medians.
+type target struct {
+	What  string  `json:"what"`
+	Value float64 `json:"value"`
+	Limit float64 `json:"limit"`
+	Met   bool    `json:"met"`
+	Note  string  `json:"note,omitempty"`
+}
+
+// addTargets computes, for workloads 4 and 7, seize --seccomp-bpf against
+// untraced and against a RET_ALLOW filter.
+func (r *report) addTargets(w *workload, med func(string) (float64, bool)) {
+	sc, ok := med("seize-seccomp")
+	if !ok {
+		return
+	}
+	add := func(what string, v, limit float64, note string) {
+		r.Targets = append(r.Targets, target{What: what, Value: v, Limit: limit, Met: v <= limit, Note: note})
+	}
+	switch w.Name {
+	case "find":
+		if u, ok := med("untraced"); ok {
+			add("find: seize --seccomp-bpf / untraced", sc/u, 1.1, "")
+		}
+	case "unselected":
+		a, ok := med("seccomp-allow")
+		if !ok {
+			return
+		}
+		note := ""
+		if u, ok := med("untraced"); ok && w.Syscalls > 0 {
+			ns := func(x float64) float64 { return x / float64(w.Syscalls) * 1e9 }
+			note = fmt.Sprintf("per call: untraced %.0f ns, RET_ALLOW %.0f ns (+%.0f), seize unselected %.0f ns (+%.0f)",
+				ns(u), ns(a), ns(a-u), ns(sc), ns(sc-u))
+		}
+		add("unselected call: seize --seccomp-bpf / RET_ALLOW filter", sc/a, 2, note)
+	}
 }
 
 func newReport(o *options, t *tools, ws []*workload) *report {
@@ -121,6 +162,7 @@ func (r *report) finish() {
 			floor, haveFloor = pin, true
 		}
 		untraced, haveUntraced := med("untraced")
+		r.addTargets(w, med)
 		for _, x := range w.Rows {
 			tool, _, _ := strings.Cut(x.Mode, "-")
 			if tool != "seize" && tool != "strace" {
@@ -223,6 +265,19 @@ func (r *report) Text() string {
 	fmt.Fprintf(&b, "  %-9s %-14s %8s %8s %10s\n", "workload", "mode", "/strace", "/floor", "/untraced")
 	for _, q := range r.Ratios {
 		fmt.Fprintf(&b, "  %-9s %-14s %8s %8s %10s\n", q.Workload, q.Mode, ratioText(q.VsStrace), ratioText(q.VsFloor), ratioText(q.VsUntraced))
+	}
+	if len(r.Targets) > 0 {
+		b.WriteString("\ntargets (issue 5, ratios of medians)\n")
+		for _, q := range r.Targets {
+			verdict := "met"
+			if !q.Met {
+				verdict = "NOT met"
+			}
+			fmt.Fprintf(&b, "  %-58s %6.2f  (target <= %.1f: %s)\n", q.What, q.Value, q.Limit, verdict)
+			if q.Note != "" {
+				fmt.Fprintf(&b, "    %s\n", q.Note)
+			}
+		}
 	}
 	if len(r.Leftovers) > 0 {
 		fmt.Fprintf(&b, "\nWARNING: processes outlived their runs and were killed: %v\n", r.Leftovers)

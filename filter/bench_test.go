@@ -40,3 +40,19 @@ func TestHasDoesNotAllocate(t *testing.T) {
 		t.Errorf("Has allocates: %v allocations per run", n)
 	}
 }
+
+// BenchmarkSeccompProgram is the cost of building the filter of -e
+// trace=%process, which the seize command does twice at start-up (the
+// launcher and the tracer).
+func BenchmarkSeccompProgram(b *testing.B) {
+	f := New()
+	if err := f.Parse("trace=%process"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := f.Trace.SeccompProgram(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -33,12 +33,19 @@ const (
 // subcalls was selected, which covers what strace --seccomp-bpf achieves by
 // always stopping them.
 //
-// Each architecture's part is the shorter of two forms: a balanced tree of
-// comparisons over the ranges of numbers with equal verdicts, or the same
-// tree over 32-number words whose leaves test the number's bit in the word's
-// mask. A verdict costs a dozen instructions at most, and the program stays
-// far below the kernel's BPF_MAXINSNS (4096); an error is returned if it
-// would not.
+// Each architecture's part is a balanced tree of comparisons over the
+// ranges of numbers with equal verdicts. It uses only the instructions the
+// kernel's seccomp action cache can evaluate when the filter is installed
+// (loads of nr and arch, comparisons with constants, returns:
+// seccomp_is_const_allow, Linux 5.11), so a call the program allows costs
+// no run of it at all: the kernel looks the number up in a bitmap, as for
+// a one-instruction RET_ALLOW filter. Only where that tree would be too
+// long for three architectures to fit (more than 1,300 instructions, for
+// sets that alternate almost number by number) is the shorter of it and a
+// tree over 32-number words, whose leaves test the number's bit in the
+// word's mask, used. A verdict costs a dozen instructions at most, and the
+// program stays below the kernel's BPF_MAXINSNS (4096); an error is
+// returned if it would not.
 //
 // The caveats of strace --seccomp-bpf apply to whoever installs the program:
 // it must be installed by the tracee itself (after PR_SET_NO_NEW_PRIVS,
@@ -48,7 +55,21 @@ const (
 // forks; and it cannot be removed, so after the tracer detaches or dies the
 // selected system calls fail with ENOSYS instead of running.
 func (s *SyscallSet) SeccompProgram(arches []sysabi.Arch) ([]bpf.RawInstruction, error) {
-	return s.program(arches, (*SyscallSet).shortestSection)
+	return s.program(arches, (*SyscallSet).preferredSection)
+}
+
+// maxRangeSection is the longest range form preferredSection keeps: three
+// such sections and the dispatch on the architecture fit in BPF_MAXINSNS.
+const maxRangeSection = 1300
+
+// preferredSection returns rangeSection, which the kernel's action cache
+// understands (see SeccompProgram), unless it is longer than
+// maxRangeSection; then the shorter of the two forms.
+func (s *SyscallSet) preferredSection(a sysabi.Arch) []bpf.Instruction {
+	if r := s.rangeSection(a); len(r) <= maxRangeSection {
+		return r
+	}
+	return s.shortestSection(a)
 }
 
 // sectionFunc returns the part of a program that decides for one

@@ -69,6 +69,7 @@ var generators = []struct {
 	name string
 	gen  sectionFunc
 }{
+	{"preferred", (*SyscallSet).preferredSection},
 	{"shortest", (*SyscallSet).shortestSection},
 	{"ranges", (*SyscallSet).rangeSection},
 	{"bitmap", (*SyscallSet).bitmapSection},
@@ -148,7 +149,7 @@ func TestSeccompProgramSize(t *testing.T) {
 				t.Fatal(err)
 			}
 			sizes = append(sizes, fmt.Sprintf("%s %4d", g.name, len(raw)))
-			if g.name == "shortest" && len(raw) > 400 {
+			if g.name == "shortest" && len(raw) > 400 || g.name == "preferred" && len(raw) > bpfMaxInsns {
 				t.Errorf("%s: %d instructions", ns.name, len(raw))
 			}
 		}
@@ -241,7 +242,7 @@ func TestSeccompProgramKernel(t *testing.T) {
 						t.Errorf("%s %s: %d calls disagree with Has (result shown): %s", ns.name, g.name, len(diffs),
 							strings.Join(diffs[:min(len(diffs), 20)], " "))
 					}
-					if g.name == "shortest" {
+					if g.name == "preferred" {
 						t.Logf("%-28s %2d of %d calls stopped", ns.name, traced, len(usable))
 					}
 				}
@@ -265,5 +266,80 @@ func TestSeccompProgramKernel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// constAllow mirrors the kernel's seccomp_is_const_allow (kernel/seccomp.c,
+// Linux 5.11): run prog for (arch, nr) with only the instructions whose
+// result depends on nothing else; false where another is met.
+func constAllow(prog []bpf.RawInstruction, arch, nr uint32) bool {
+	var a uint32
+	for pc := 0; pc < len(prog); pc++ {
+		in := prog[pc]
+		switch in.Op {
+		case 0x20: // BPF_LD | BPF_W | BPF_ABS
+			switch in.K {
+			case seccompDataNr:
+				a = nr
+			case seccompDataArch:
+				a = arch
+			default:
+				return false
+			}
+		case 0x06: // BPF_RET | BPF_K
+			return in.K == seccompRetAllow
+		case 0x05: // BPF_JMP | BPF_JA
+			pc += int(in.K)
+		case 0x15, 0x35, 0x25, 0x45: // JEQ, JGE, JGT, JSET with K
+			var res bool
+			switch in.Op {
+			case 0x15:
+				res = a == in.K
+			case 0x35:
+				res = a >= in.K
+			case 0x25:
+				res = a > in.K
+			case 0x45:
+				res = a&in.K != 0
+			}
+			if res {
+				pc += int(in.Jt)
+			} else {
+				pc += int(in.Jf)
+			}
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// TestSeccompProgramCacheable: for every set, the adversarial one
+// included, the kernel's action cache decides every call the program allows (x86_64 and
+// its compat i386, the two a x86_64 kernel caches), so an unselected call
+// costs what it costs under a one-instruction RET_ALLOW filter.
+func TestSeccompProgramCacheable(t *testing.T) {
+	for _, ns := range seccompSets(t) {
+		raw, err := ns.set.SeccompProgram(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uncached := 0
+		for _, a := range []sysabi.Arch{x86, i32} {
+			for nr := uint64(0); nr < maxNr; nr++ {
+				if !ns.set.Has(a, nr) && !constAllow(raw, uint32(a), uint32(nr)) {
+					uncached++
+				}
+			}
+		}
+		if uncached > 0 {
+			t.Errorf("%s: %d allowed numbers the kernel's cache cannot decide", ns.name, uncached)
+		}
+	}
+	// The bitmap form is not cacheable: the check can fail.
+	s := parse(t, "trace=%file").Trace
+	raw, _ := s.program(nil, (*SyscallSet).bitmapSection)
+	if nr, _ := sysabi.SyscallNumber(x86, "getppid"); constAllow(raw, uint32(x86), uint32(nr)) {
+		t.Errorf("the bitmap form passed as cacheable")
 	}
 }

@@ -17,10 +17,16 @@
  *   workload batches N         for each line read on stdin, N getppid
  *                              calls, then "done" on stdout; exits at EOF
  *                              (a tracer's memory measured between batches)
+ *   workload allow PROG ARGS   runs PROG under a one-instruction seccomp
+ *                              filter that returns SECCOMP_RET_ALLOW: the
+ *                              cost of seccomp itself
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,6 +92,19 @@ static int batches(long n)
 	return 0;
 }
 
+static int allow(char **argv)
+{
+	struct sock_filter f[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+	struct sock_fprog p = {1, f};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p)) {
+		perror("seccomp");
+		return 1;
+	}
+	execvp(argv[0], argv);
+	perror(argv[0]);
+	return 127;
+}
+
 static int files(const char *dir, long rounds)
 {
 	char path[4096];
@@ -115,7 +134,7 @@ static int files(const char *dir, long rounds)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS | blocked T | batches N\n");
+		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS | blocked T | batches N | allow PROG ARGS\n");
 		return 2;
 	}
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -129,6 +148,8 @@ int main(int argc, char **argv)
 			syscall(SYS_getppid);
 		return 0;
 	}
+	if (strcmp(argv[1], "allow") == 0)
+		return allow(argv + 2);
 	if (strcmp(argv[1], "blocked") == 0)
 		return blocked(atol(argv[2]));
 	if (strcmp(argv[1], "batches") == 0)

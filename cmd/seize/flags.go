@@ -49,6 +49,7 @@ type config struct {
 	sortBy    format.SortBy     // -S
 	sortSet   bool
 	wallClock bool     // -w
+	seccomp   bool     // --seccomp-bpf (seccomp.go)
 	warnings  []string // printed by the launching process only
 }
 
@@ -77,6 +78,7 @@ var longFlags = map[string]string{
 	"--strings-in-hex":      "xx",
 	"--decode-fds":          "y",
 	"--output-separately":   "",
+	"--seccomp-bpf":         "",
 }
 
 // parseArgs reads strace-style options: short flags that can be grouped
@@ -103,6 +105,8 @@ func parseArgs(args []string) (*config, error) {
 				switch {
 				case name == "--output-separately":
 					separately = true
+				case name == "--seccomp-bpf":
+					c.seccomp = true
 				case name == "--follow-forks":
 					follow = max(follow, 1)
 				case short == "xx":
@@ -241,6 +245,7 @@ func parseArgs(args []string) (*config, error) {
 	case c.separate && c.summary != summaryNone:
 		return nil, usagef("-c and -C cannot be used with -ff: the summary has no file of its own")
 	}
+	c.seccompWarnings()
 	if c.sortSet && c.summary == summaryNone {
 		c.warnings = append(c.warnings, "-S has no effect without -c or -C")
 	}
@@ -392,6 +397,14 @@ OPTIONS
     -ff, --output-separately
                   with -o FILE and the text format, write the trace of
                   each task to FILE.TID; otherwise the same as -f
+    --seccomp-bpf with -f, a command and -e trace=SET: stop the program
+                  only at the calls in SET, with a seccomp-bpf filter (the
+                  others run at full speed). Off by default: the program
+                  sees the filter (/proc/PID/status), and it cannot be
+                  removed, so the program needs seize until it exits: told
+                  to stop, seize stays, silent, until then; killed with
+                  SIGKILL, it leaves the program's selected calls failing
+                  with ENOSYS (docs/seccomp.md)
 
   Filtering
     -e trace=SET, --trace=SET
@@ -525,5 +538,6 @@ SEE ALSO
     strace(1), ptrace(2), wait(2), signal(7).
     The documentation in seize's source: docs/usage.md, docs/filtering.md,
     docs/output-formats.md, docs/statistics.md, docs/job-control.md,
-    docs/library.md, docs/inject.md, docs/snapshot.md, docs/json-schema.md.
+    docs/library.md, docs/inject.md, docs/snapshot.md, docs/seccomp.md,
+    docs/json-schema.md.
 `

@@ -198,12 +198,19 @@ const stoppedWindow = 400 * time.Millisecond
 // TestLaunchJobControl: seize -- PROG typed at an interactive bash is one
 // job, the program itself, and ^Z, jobs, fg, bg, kill -STOP/-CONT from
 // elsewhere and ^C behave as without seize (S9, S6, S7, S10, S15).
-func TestLaunchJobControl(t *testing.T) {
+func TestLaunchJobControl(t *testing.T) { launchJobControl(t, "") }
+
+// launchJobControl is TestLaunchJobControl with more seize flags (extra,
+// starting with a space); with -ff among them the trace is FILE.PID.
+func launchJobControl(t *testing.T, extra string) {
 	sh := startShell(t)
 	trace := filepath.Join(t.TempDir(), "trace")
-	sh.send("$S -o " + trace + " -- $T ticker 100\n")
+	sh.send("$S -o " + trace + extra + " -- $T ticker 100\n")
 	m := sh.expectRe(`ready (\d+)\r?\n`)
 	pid, _ := strconv.Atoi(m[1])
+	if strings.Contains(extra, " -ff") {
+		trace += "." + m[1]
+	}
 	killLater(t, pid, testprog.Tracee(t))
 	// seize execs the program once its tracer, a process of its own, has
 	// seized it: the program is the shell's job and is traced from its

@@ -155,6 +155,11 @@ func launchMain(c *config, outFile *os.File) int {
 	default:
 		return fatalf("%s", s)
 	}
+	if prog := c.seccompProgram(); prog != nil { // seccomp.go
+		if err := installSeccomp(prog); err != nil {
+			fmt.Fprintf(os.Stderr, "seize: --seccomp-bpf: the seccomp filter is unavailable (%v); tracing every system call\n", err)
+		}
+	}
 	err = syscall.Exec(path, c.cmd, os.Environ())
 	return fatalf("cannot run %s: %v", c.cmd[0], err)
 }
@@ -212,7 +217,8 @@ func traceMain() int {
 	p := newPrinter(out, toFile, c)
 	p.gate = &gate{pid: target, tids: map[int]bool{}, quiet: map[int]bool{}}
 	p.setQuiet(true) // no "attached" chatter about the launcher
-	tr, err := seize.NewTracer(&seize.Options{Handler: p.handle, Syscalls: true, FollowForks: c.follow, Idle: p.flush})
+	tr, err := seize.NewTracer(&seize.Options{Handler: p.handle, Syscalls: true, FollowForks: c.follow, Idle: p.flush,
+		Seccomp: c.seccompProgram()})
 	if err != nil {
 		fmt.Fprintf(ready, "%v", err)
 		return 1
@@ -233,7 +239,13 @@ func traceMain() int {
 		// task is released with its pending signals.
 		unix.Kill(target, syscall.SIGCONT)
 		unix.Kill(target, sig)
-		tr.DetachAll()
+		if errors.Is(tr.DetachAll(), seize.ErrFiltered) {
+			// --seccomp-bpf: what runs under the filter needs a tracer
+			// until it exits (seccomp.go). The trace ends here.
+			p.finish()
+			fmt.Fprintf(os.Stderr, "seize: the trace ends here; seize stays, silently, until the programs under its seccomp filter exit (--seccomp-bpf: without a tracer their traced system calls would fail with ENOSYS)\n")
+			tr.Close()
+		}
 	}()
 	tr.Wait()
 	p.finish()

@@ -1,16 +1,35 @@
 package ptrace
 
-import "golang.org/x/sys/unix"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // Regs is the register set the engine reads and writes to restart a
 // system call (S21).
 type Regs struct{ r unix.PtraceRegs }
 
-// GetRegs reads the tracee's registers.
-func GetRegs(tid int, r *Regs) error { return unix.PtraceGetRegs(tid, &r.r) }
+// GetRegs reads the tracee's registers, in the x86-64 layout whatever the
+// tracee's mode: PTRACE_GETREGS uses the tracer's view of the registers.
+// (unix.PtraceGetRegs uses PTRACE_GETREGSET, which gives an i386 task's
+// 68-byte struct user_regs_struct32: fields past it read as zero.)
+func GetRegs(tid int, r *Regs) error {
+	return regsRequest(unix.PTRACE_GETREGS, tid, &r.r)
+}
 
-// SetRegs writes the tracee's registers.
-func SetRegs(tid int, r *Regs) error { return unix.PtraceSetRegs(tid, &r.r) }
+// SetRegs writes the tracee's registers (x86-64 layout, as GetRegs).
+func SetRegs(tid int, r *Regs) error {
+	return regsRequest(unix.PTRACE_SETREGS, tid, &r.r)
+}
+
+func regsRequest(req int, tid int, r *unix.PtraceRegs) error {
+	_, _, e := unix.RawSyscall6(unix.SYS_PTRACE, uintptr(req), uintptr(tid), 0, uintptr(unsafe.Pointer(r)), 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}
 
 // Nr is the number of the system call the task is in or returned from
 // (orig_rax), or -1 outside one.

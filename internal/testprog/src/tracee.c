@@ -130,6 +130,21 @@ static void wait_line(void) {
 	}
 }
 
+// forkmix: each task makes forkmix_n getppid and gettid calls.
+static long forkmix_n;
+static void forkmix_calls(void) {
+	for (long i = 0; i < forkmix_n; i++) {
+		syscall(SYS_getppid);
+		syscall(SYS_gettid);
+	}
+}
+static void *forkmix_thread(void *arg) { (void)arg; forkmix_calls(); return NULL; }
+static void forkmix_threads(int n) {
+	pthread_t t[8];
+	for (int i = 0; i < n; i++) pthread_create(&t[i], NULL, forkmix_thread, NULL);
+	for (int i = 0; i < n; i++) pthread_join(t[i], NULL);
+}
+
 static void *exec_thread(void *arg) {
 	char **argv = arg;
 	usleep(20000);
@@ -565,6 +580,25 @@ int main(int argc, char **argv) {
 	if (!strcmp(mode, "getppid")) { // getppid N: N getppid calls
 		long n = atol(argv[2]);
 		for (long i = 0; i < n; i++) syscall(SYS_getppid);
+		return 0;
+	}
+	if (!strcmp(mode, "forkmix")) { // forkmix N: 2 threads, then 2 forked children of 1 thread each; every task N getppid+gettid
+		forkmix_n = atol(argv[2]);
+		forkmix_threads(2);
+		pid_t c[2];
+		for (int i = 0; i < 2; i++) {
+			c[i] = fork();
+			if (c[i] == 0) {
+				forkmix_threads(1);
+				forkmix_calls();
+				_exit(0);
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			int st;
+			while (waitpid(c[i], &st, 0) < 0 && errno == EINTR) {
+			}
+		}
 		return 0;
 	}
 	if (!strcmp(mode, "usr1")) { // usr1: count SIGUSR1s, report on SIGUSR2-free pause loop
