@@ -88,60 +88,67 @@ func (tr *Tracer) interrupt(t *Task, state byte) error {
 // to sleep, from the scheduler's se.exec_start (set when it was dequeued)
 // against the tracer thread's own. Both must come from one CPU's clock:
 // rq clock_task leaves out that CPU's irq and steal time, so clocks of
-// different CPUs drift apart. The tracer thread moves for a moment to the
-// CPU the task last ran on (its own affinity only: the tracee sees
-// nothing). Its own exec_start lags by at most a tick, so the estimate
-// errs towards a later return, never an earlier one. 0 when unknown
-// (no /proc/TID/sched without CONFIG_SCHED_DEBUG).
+// different CPUs drift apart (by a second here after three hours). The
+// tracer thread moves for a moment to the CPU the task last ran on (its
+// own affinity only: the tracee sees nothing) and reads its own
+// exec_start there, after the task's: it lags that CPU's clock by at most
+// a tick, so the estimate errs towards a later return, never an earlier
+// one. 0 when unknown (no /proc/TID/sched without CONFIG_SCHED_DEBUG). An
+// attach notes many tasks at once (attach.go: noteSleep, settleSleep).
 func sleptAt(tid int) int64 {
+	var buf [procBufSize]byte
 	cpu := lastCPU(tid)
 	if cpu < 0 {
 		return 0
 	}
+	t := strconv.Itoa(tid)
+	theirs, ok := schedExecStart(unix.AT_FDCWD, "/proc/"+t+"/task/"+t+"/sched", buf[:])
+	if !ok || lastCPU(tid) != cpu {
+		return 0
+	}
+	off, ok := cpuClockOffset(cpu, buf[:])
+	if !ok {
+		return 0
+	}
+	return min(theirs+off, monotonicNs())
+}
+
+// cpuClockOffset is monotonicNs minus the scheduler's clock_task of cpu,
+// measured by moving the calling thread there for a moment. It errs high
+// (by the time the read takes), never low.
+func cpuClockOffset(cpu int, buf []byte) (int64, bool) {
 	var old, one unix.CPUSet
 	if unix.SchedGetaffinity(0, &old) != nil {
-		return 0
+		return 0, false
 	}
 	one.Set(cpu)
 	if unix.SchedSetaffinity(0, &one) != nil {
-		return 0
+		return 0, false
 	}
-	theirs, ok1 := schedExecStart("/proc/" + strconv.Itoa(tid) + "/sched")
-	ours, ok2 := schedExecStart("/proc/thread-self/sched")
+	ours, ok := schedExecStart(unix.AT_FDCWD, "/proc/thread-self/sched", buf)
 	now := monotonicNs()
 	unix.SchedSetaffinity(0, &old)
-	if !ok1 || !ok2 || lastCPU(tid) != cpu {
-		return 0
-	}
-	ago := ours - theirs
-	if ago < 0 {
-		ago = 0
-	}
-	return now - int64(ago)
+	return now - ours, ok
 }
+
+// procBufSize holds a /proc/TID/stat or /proc/TID/sched record (about
+// 2 KiB).
+const procBufSize = 8192
 
 // lastCPU is the CPU the task last ran on (field 39 of its stat). It reads
 // /proc/TID/task/TID/stat: /proc/TID/stat sums over the whole thread group
 // (see procStat), 640 µs instead of 17 µs in a process of 10,000 threads.
 func lastCPU(tid int) int {
+	var buf [2048]byte
 	t := strconv.Itoa(tid)
-	b, err := os.ReadFile("/proc/" + t + "/task/" + t + "/stat")
+	b, err := readProc(unix.AT_FDCWD, "/proc/"+t+"/task/"+t+"/stat", buf[:])
 	if err != nil {
 		return -1
 	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return -1
+	if _, cpu, ok := statFields(b); ok {
+		return cpu
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 37 {
-		return -1
-	}
-	cpu, err := strconv.Atoi(f[36])
-	if err != nil {
-		return -1
-	}
-	return cpu
+	return -1
 }
 
 // restartKind is what restartSyscall did.
@@ -358,21 +365,14 @@ func (tr *Tracer) elapsedInCall(t *Task) (time.Duration, bool) {
 	return 0, false
 }
 
-func schedExecStart(path string) (time.Duration, bool) {
-	b, err := os.ReadFile(path)
+// schedExecStart reads se.exec_start, in ns of its CPU's clock_task,
+// from a /proc sched file (path relative to dirfd).
+func schedExecStart(dirfd int, path string, buf []byte) (int64, bool) {
+	b, err := readProc(dirfd, path, buf)
 	if err != nil {
 		return 0, false
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "se.exec_start" {
-			ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil {
-				return 0, false
-			}
-			return time.Duration(ms * float64(time.Millisecond)), true
-		}
-	}
-	return 0, false
+	return schedField(b, "se.exec_start")
 }
 
 var monoStart = time.Now()

@@ -86,6 +86,7 @@ type Tracer struct {
 	// needOpts holds tasks that attach seized without PTRACE_O_TRACEEXIT
 	// and that had not stopped when it ended (attach.go, S22).
 	needOpts map[int]bool
+	burst    stopBurst // the stops of a large attach, polled by tid (attach_scale.go)
 	// orphans counts processes the tracer started and then detached: it is
 	// still their parent and must reap them.
 	orphans int
@@ -344,6 +345,11 @@ const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 // wait returns the next stop or exit, polling briefly before blocking. It
 // returns ok=false when woken for a command.
 func (tr *Tracer) wait() (int, ptrace.Status, bool) {
+	if len(tr.burst.tids) > 0 {
+		if pid, st, ok := tr.pollBurst(); ok {
+			return pid, st, true
+		}
+	}
 	for i := 0; i < tr.spin; i++ {
 		pid, st, err := tr.k.Poll(waitFlags)
 		if i == 0 {
@@ -1005,26 +1011,6 @@ func (tr *Tracer) abandon(ts []*Task) {
 		t.detaching = true
 		t.unwanted = true
 	}
-}
-
-func listTasks(pid int) ([]int, error) {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, err
-	}
-	tids := make([]int, 0, len(names))
-	for _, n := range names {
-		if tid, err := strconv.Atoi(n); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	sort.Ints(tids)
-	return tids, nil
 }
 
 // Interrupt stops a task at its next stop of any kind (S2, S3) and holds
