@@ -151,6 +151,7 @@ func (tr *Tracer) startBurst(ts []*Task) {
 		return
 	}
 	b := &tr.burst
+	b.compact() // what an earlier burst left, its tasks polled enough
 	for _, t := range ts {
 		if tr.tasks[t.tid] == t {
 			b.tids = append(b.tids, t.tid)

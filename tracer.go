@@ -960,8 +960,9 @@ func (tr *Tracer) sortedTasks() []*Task {
 // that execs during the attach ends up traced as the new image under its
 // pid; attach avoids the deadlock that seizing it can cause (see
 // attach.go). Tasks attached are seized without PTRACE_O_TRACEEXIT,
-// which is set at their first stop, normally before Attach returns: a
-// task killed before that stop reports EventExit without EventExiting.
+// which is set at their first stop, normally before Attach returns (soon
+// after, for a process of 64 threads or more): a task killed before that
+// stop reports EventExit without EventExiting.
 func (tr *Tracer) Attach(pids ...int) error {
 	var err error
 	if cerr := tr.call(func() {
