@@ -265,8 +265,10 @@ func (tr *Tracer) seizeProcess(pid, tgid int) error {
 }
 
 // seizeAll is S5: seize every tid, interrupting each; rescan until two
-// passes find nothing new. Threads created meanwhile by seized threads
-// arrive through TRACECLONE; the rescans catch those of unseized ones.
+// passes find nothing new, or until the process has no more threads than
+// the tracer has tasks in it (complete). Threads created meanwhile by
+// seized threads arrive through TRACECLONE; the rescans catch those of
+// unseized ones.
 func (a *attachment) seizeAll(g *attachGuard) error {
 	tr := a.tr
 	for quiet := 0; quiet < 2; {
