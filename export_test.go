@@ -31,3 +31,7 @@ func DebugPoll(tr *Tracer, pid int) string {
 func ptraceWait(pid int) (int, ptrace.Status, error) {
 	return ptrace.Wait4(pid, ptrace.WALL|ptrace.WNOHANG|ptrace.WNOTHREAD)
 }
+
+// EstimateLimit is how many threads of one attach get S21's estimate of
+// when they went to sleep (attach_scale.go).
+const EstimateLimit = estimateLimit

@@ -66,6 +66,16 @@ func (tr *Tracer) interrupt(t *Task, state byte) error {
 	if state == 0 && !tr.opts.KeepEINTR {
 		state, _, _, _ = procStat(t.tid)
 	}
+	var rec sleepRecord
+	if state == 'S' && !tr.opts.KeepEINTR && !t.restartedCall {
+		rec = readSleep(t.tid)
+	}
+	return tr.interruptNoted(t, state, rec)
+}
+
+// interruptNoted is interrupt with the task's state and sleep record
+// already read.
+func (tr *Tracer) interruptNoted(t *Task, state byte, rec sleepRecord) error {
 	// A task already in a ptrace stop that the tracer has not collected
 	// answers with that stop and traps again later (a late EVENT_STOP);
 	// meanwhile the pending trap can wake a call with EINTR. A release
@@ -75,37 +85,30 @@ func (tr *Tracer) interrupt(t *Task, state byte) error {
 		// A call this tracer restarted keeps the start noted for the
 		// original one: its timeout is shortened from there.
 		t.callStart = 0
-		t.sleep = sleepRecord{}
-		if state == 'S' {
-			t.sleep = readSleep(t.tid)
-		}
+		t.sleep = rec
 	}
 	t.interrupting = true
 	return tr.k.Interrupt(t.tid)
 }
 
+// procBufSize holds a /proc/TID/stat or /proc/TID/sched record (about
+// 2 KiB).
+const procBufSize = 8192
+
 // lastCPU is the CPU the task last ran on (field 39 of its stat). It reads
 // /proc/TID/task/TID/stat: /proc/TID/stat sums over the whole thread group
 // (see procStat), 640 µs instead of 17 µs in a process of 10,000 threads.
 func lastCPU(tid int) int {
+	var buf [2048]byte
 	t := strconv.Itoa(tid)
-	b, err := os.ReadFile("/proc/" + t + "/task/" + t + "/stat")
+	b, err := readProc(unix.AT_FDCWD, "/proc/"+t+"/task/"+t+"/stat", buf[:])
 	if err != nil {
 		return -1
 	}
-	i := strings.LastIndexByte(string(b), ')')
-	if i < 0 {
-		return -1
+	if _, cpu, ok := statFields(b); ok {
+		return cpu
 	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 37 {
-		return -1
-	}
-	cpu, err := strconv.Atoi(f[36])
-	if err != nil {
-		return -1
-	}
-	return cpu
+	return -1
 }
 
 // restartKind is what restartSyscall did.
@@ -378,6 +381,16 @@ func (tr *Tracer) elapsedInCall(t *Task, sig int) time.Duration {
 		t.callStart = now
 	}
 	return time.Duration(now - t.callStart)
+}
+
+// schedExecStart reads se.exec_start, in ns of its CPU's clock_task,
+// from a /proc sched file (path relative to dirfd).
+func schedExecStart(dirfd int, path string, buf []byte) (int64, bool) {
+	b, err := readProc(dirfd, path, buf)
+	if err != nil {
+		return 0, false
+	}
+	return schedField(b, "se.exec_start")
 }
 
 var monoStart = time.Now()

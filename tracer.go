@@ -90,6 +90,7 @@ type Tracer struct {
 	info   ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
 	colo   colo               // the thread's placement next to its tracee
 	clocks cpuClocks          // CPUs' scheduler clocks against monotonic (S21)
+	hot    int                // the task that stopped last (wait)
 	cur    *Task              // the task whose stop is being handled
 	// early holds tids adopted at their first stop before the event of
 	// the clone that made them (S19), until that event comes: by then the
@@ -99,6 +100,7 @@ type Tracer struct {
 	// needOpts holds tasks that attach seized without PTRACE_O_TRACEEXIT
 	// and that had not stopped when it ended (attach.go, S22).
 	needOpts map[int]bool
+	burst    stopBurst // the stops of a large attach, polled by tid (attach_scale.go)
 	// orphans counts processes the tracer started and then detached: it is
 	// still their parent and must reap them.
 	orphans int
@@ -358,11 +360,35 @@ func waitThreadGone(tid int) {
 
 const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 
+// hotMin is how many tasks make wait poll the last stopped one by tid.
+const hotMin = 64
+
 // wait returns the next stop or exit, polling briefly before blocking. It
 // returns ok=false when woken for a command.
 func (tr *Tracer) wait() (int, ptrace.Status, bool) {
+	if len(tr.burst.tids) > 0 {
+		if pid, st, ok := tr.pollBurst(); ok {
+			return pid, st, true
+		}
+	}
+	// With many tasks a poll of any (a walk of every tracee) costs tens
+	// of µs: poll the task that stopped last by its tid (O(1)), and all of
+	// them only now and then.
+	hot := 0
+	if len(tr.tasks) >= hotMin && tr.tasks[tr.hot] != nil {
+		hot = tr.hot
+	}
 	for i := 0; i < tr.spin; i++ {
-		pid, st, err := tr.k.Poll(waitFlags)
+		var pid int
+		var st ptrace.Status
+		var err error
+		if hot != 0 && i%8 != 7 {
+			if pid, st, err = tr.k.PollPid(hot, waitFlags); err != nil {
+				hot, err = 0, nil
+			}
+		} else {
+			pid, st, err = tr.k.Poll(waitFlags)
+		}
 		if i == 0 {
 			tr.colo.polled(pid > 0)
 		}
@@ -512,6 +538,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 		tr.k.Consume(tid, waitFlags)
 	}
 	tr.colo.stop(tid)
+	tr.hot = tid
 	if t == nil {
 		t = tr.adopt(tid)
 	}
@@ -1056,8 +1083,9 @@ func (tr *Tracer) sortedTasks() []*Task {
 // that execs during the attach ends up traced as the new image under its
 // pid; attach avoids the deadlock that seizing it can cause (see
 // attach.go). Tasks attached are seized without PTRACE_O_TRACEEXIT,
-// which is set at their first stop, normally before Attach returns: a
-// task killed before that stop reports EventExit without EventExiting.
+// which is set at their first stop, normally before Attach returns (soon
+// after, for a process of 64 threads or more): a task killed before that
+// stop reports EventExit without EventExiting.
 func (tr *Tracer) Attach(pids ...int) error {
 	var err error
 	if cerr := tr.call(func() {
@@ -1102,26 +1130,6 @@ func (tr *Tracer) abandon(ts []*Task) {
 		t.detaching = true
 		t.unwanted = true
 	}
-}
-
-func listTasks(pid int) ([]int, error) {
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/task")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil, err
-	}
-	tids := make([]int, 0, len(names))
-	for _, n := range names {
-		if tid, err := strconv.Atoi(n); err == nil {
-			tids = append(tids, tid)
-		}
-	}
-	sort.Ints(tids)
-	return tids, nil
 }
 
 // Interrupt stops a task at its next stop of any kind (S2, S3) and holds

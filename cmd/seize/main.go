@@ -287,13 +287,7 @@ func attachMain(c *config, outFile *os.File) int {
 			continue
 		}
 		attached++
-		n := 0
-		for _, tid := range tr.Tasks() {
-			if tg, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status"); err == nil && strings.Contains(string(tg), "\nTgid:\t"+strconv.Itoa(pid)+"\n") {
-				n++
-			}
-		}
-		if n > 1 {
+		if n := p.threads(pid); n > 1 {
 			p.message("Process %d attached with %d threads", pid, n)
 		} else {
 			p.message("Process %d attached", pid)

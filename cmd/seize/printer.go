@@ -36,6 +36,7 @@ type printer struct {
 	quiet     bool        // no attached/detached messages now
 	quietWant bool        // ... once attached (launch mode hides its own)
 	attaching atomic.Bool // attachMain is attaching: EventAttached is -p's
+	attachedN map[int]int // threads of each -p process attached
 	msgs      io.Writer   // "seize: Process N attached" messages
 	sameFD    bool        // msgs and the trace share a file: flush first
 	gate      *gate       // launch mode: hide the launcher before its execve
@@ -206,6 +207,14 @@ func (p *printer) setQuiet(off bool) {
 }
 
 // message prints "seize: ..." on stderr unless -q.
+// threads is how many threads of process pid -p attached, as the
+// tracer reported them (no /proc read per thread: issue 5).
+func (p *printer) threads(pid int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.attachedN[pid]
+}
+
 func (p *printer) message(format string, a ...any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -313,6 +322,10 @@ func (p *printer) handle(ev *seize.Event) {
 	case seize.EventAttached:
 		t := p.task(tid, pid)
 		if p.attaching.Load() && slices.Contains(p.c.pids, pid) {
+			if p.attachedN == nil {
+				p.attachedN = make(map[int]int)
+			}
+			p.attachedN[pid]++
 			if !t.announced {
 				p.begun(t, "attach", 0, nil)
 			}

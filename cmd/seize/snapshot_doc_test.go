@@ -104,7 +104,7 @@ func (n *docNormaliser) addr(v uint64) uint64 {
 	if v < 0x700000000000 {
 		base = 0x55d0c4200000
 	}
-	w := base + uint64(len(n.addrs))*0x10a30 + v&0xf
+	w := base + uint64(len(n.addrs))*0x10a30 // layout-independent: a changed test program must not change the page
 	n.addrs[v] = w
 	return w
 }

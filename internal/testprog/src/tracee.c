@@ -304,6 +304,23 @@ static void *w_fork(void *a) {
 	return NULL;
 }
 
+// blockthreads: threads that start their timed calls together.
+static int bt_ms, bt_ep;
+static pthread_barrier_t bt_start;
+static void *bt_thread(void *a) {
+	(void)a;
+	int tid = (int)syscall(SYS_gettid);
+	pthread_barrier_wait(&bt_start);
+	for (long i = 0;; i++) {
+		struct epoll_event out;
+		double t0 = now();
+		long r = epoll_wait(bt_ep, &out, 1, bt_ms);
+		int e = r < 0 ? errno : 0;
+		say("epoll_wait %d %ld r=%ld errno=%d ms=%.1f", tid, i, r, e, (now() - t0) * 1000);
+	}
+	return NULL;
+}
+
 // stress_modes runs the modes of this section; it returns only for an
 // unknown mode.
 static void stress_modes(int argc, char **argv, const char *mode) {
@@ -736,6 +753,25 @@ int main(int argc, char **argv) {
 		prctl(PR_SET_NAME, "trio", 0, 0, 0);
 		pthread_create(&t, NULL, trio_reader, NULL);
 		pthread_create(&t, NULL, trio_waiter, NULL);
+		ready();
+		for (;;) pause();
+	}
+	if (!strcmp(mode, "blockthreads")) { // blockthreads N MS: N threads repeat epoll_wait with a timeout of MS ms, each return reported as "epoll_wait TID I r=R errno=E ms=T"
+		int n = atoi(argv[2]);
+		bt_ms = atoi(argv[3]);
+		bt_ep = epoll_create1(0);
+		pthread_barrier_init(&bt_start, NULL, n + 1);
+		pthread_attr_t a;
+		pthread_attr_init(&a);
+		pthread_attr_setstacksize(&a, 64 << 10);
+		for (int i = 0; i < n; i++) {
+			pthread_t t;
+			if (pthread_create(&t, &a, bt_thread, NULL)) {
+				say("pthread_create failed at %d", i);
+				return 1;
+			}
+		}
+		pthread_barrier_wait(&bt_start);
 		ready();
 		for (;;) pause();
 	}
