@@ -200,6 +200,11 @@ func appendFrac(dst []byte, v int64, width int) []byte {
 	return append(dst, s...)
 }
 
+// BreakLine ends an open line with " <unfinished ...>", as another task's
+// line would, so that a message written to the same file next starts a
+// line of its own; the call's exit then prints "<... name resumed>".
+func (f *Text) BreakLine() { f.closeOpen() }
+
 // closeOpen ends any open line before an unrelated line.
 func (f *Text) closeOpen() {
 	if f.cur != 0 {

@@ -137,3 +137,37 @@ func (o *lockedOutput) String() string {
 }
 
 func (o *lockedOutput) contains(s string) bool { return strings.Contains(o.String(), s) }
+
+// TestAttachMessageOwnLine: with the trace and the messages both on
+// stderr, "seize: Process N attached" never lands inside a trace line,
+// even when the tracer has begun the line of a call it found in progress
+// (that line is cut with <unfinished ...> and resumed, as strace does).
+func TestAttachMessageOwnLine(t *testing.T) {
+	for i := 0; i < 5; i++ {
+		p := testprog.Start(t, "ticker", "2")
+		cmd := exec.Command(seizeBin, "-p", strconv.Itoa(p.Pid))
+		stderr := &lockedOutput{}
+		cmd.Stderr = stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for end := time.Now().Add(longWait); !stderr.contains("+++") && !stderr.contains("attached"); {
+			if time.Now().After(end) {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(20 * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+		out := stderr.String()
+		if !strings.Contains(out, "attached") {
+			t.Fatalf("no attach message:\n%s", lastLines(out, 10))
+		}
+		for _, l := range strings.Split(out, "\n") {
+			if i := strings.Index(l, "seize: "); i > 0 {
+				t.Fatalf("a message inside a trace line: %q\n%s", l, lastLines(out, 10))
+			}
+		}
+	}
+}

@@ -226,6 +226,9 @@ func (p *printer) messageLocked(format string, a ...any) {
 		return
 	}
 	if p.sameFD {
+		if p.txt != nil {
+			p.txt.BreakLine() // never in the middle of a trace line
+		}
 		p.flushLocked()
 	}
 	fmt.Fprintf(p.msgs, "seize: "+format+"\n", a...)
