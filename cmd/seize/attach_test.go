@@ -75,18 +75,28 @@ func TestAttachInterrupted(t *testing.T) {
 			if s := stderr.String(); containsAny(s, "panic", "goroutine ") {
 				t.Fatalf("Go panic:\n%s", lastLines(s, 20))
 			}
-			traced, stopped := 0, 0
-			for _, tid := range threadsOf(p.Pid) {
-				// /proc/PID/task/TID: the thread's own record (/proc/TID
-				// would sum over the 10,000 threads each time).
-				dir := fmt.Sprintf("/proc/%d/task/%d/", p.Pid, tid)
-				b, _ := os.ReadFile(dir + "status")
-				if !strings.Contains(string(b), "\nState:\tS") {
-					stopped++
+			// Untraced at once; asleep again soon: a thread the attach
+			// had interrupted runs back into pause() once released, which
+			// under load can take a moment.
+			var traced, stopped int
+			for end := time.Now().Add(2 * time.Second); ; {
+				traced, stopped = 0, 0
+				for _, tid := range threadsOf(p.Pid) {
+					// /proc/PID/task/TID: the thread's own record
+					// (/proc/TID would sum over the 10,000 threads).
+					dir := fmt.Sprintf("/proc/%d/task/%d/", p.Pid, tid)
+					b, _ := os.ReadFile(dir + "status")
+					if !strings.Contains(string(b), "\nState:\tS") {
+						stopped++
+					}
+					if !strings.Contains(string(b), "\nTracerPid:\t0\n") {
+						traced++
+					}
 				}
-				if !strings.Contains(string(b), "\nTracerPid:\t0\n") {
-					traced++
+				if traced > 0 || stopped == 0 || time.Now().After(end) {
+					break
 				}
+				time.Sleep(20 * time.Millisecond)
 			}
 			if traced > 0 || stopped > 0 {
 				t.Fatalf("seed %d: after seize exited: %d threads still traced, %d not asleep (S)", seed, traced, stopped)
