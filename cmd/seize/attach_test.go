@@ -181,3 +181,26 @@ func TestAttachMessageOwnLine(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachNamesInterruptedCall: a call the attach interrupts and the
+// kernel resumes with restart_syscall is named, from /proc/TID/syscall
+// read before the attach (strace 6.1 guesses: "read" for a nanosleep).
+func TestAttachNamesInterruptedCall(t *testing.T) {
+	p := testprog.Start(t, "nanosleep", "20000")
+	time.Sleep(50 * time.Millisecond) // into the call
+	cmd := exec.Command(seizeBin, "-p", strconv.Itoa(p.Pid))
+	stderr := &lockedOutput{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(longWait); !stderr.contains("restart_syscall") && time.Now().Before(end); {
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	out := stderr.String()
+	if !containsAny(out, "restart_syscall(<... resuming interrupted clock_nanosleep ...>", "restart_syscall(<... resuming interrupted nanosleep ...>") {
+		t.Fatalf("the interrupted call is not named:\n%s", lastLines(out, 10))
+	}
+}

@@ -279,6 +279,7 @@ func attachMain(c *config, outFile *os.File) int {
 			fmt.Fprintf(os.Stderr, "seize: attach %d: that is seize's parent, which waits for seize to finish; give the pid of another process\n", pid)
 			continue
 		}
+		p.hintCalls(pid)
 		p.attaching.Store(true)
 		err := tr.Attach(pid)
 		p.attaching.Store(false)

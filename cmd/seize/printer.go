@@ -33,13 +33,14 @@ type printer struct {
 	// whole (-v), decs[decNoDeref] prints them as addresses.
 	decs [4]decode.Decoder
 
-	quiet     bool        // no attached/detached messages now
-	quietWant bool        // ... once attached (launch mode hides its own)
-	attaching atomic.Bool // attachMain is attaching: EventAttached is -p's
-	attachedN map[int]int // threads of each -p process attached
-	msgs      io.Writer   // "seize: Process N attached" messages
-	sameFD    bool        // msgs and the trace share a file: flush first
-	gate      *gate       // launch mode: hide the launcher before its execve
+	quiet     bool           // no attached/detached messages now
+	quietWant bool           // ... once attached (launch mode hides its own)
+	attaching atomic.Bool    // attachMain is attaching: EventAttached is -p's
+	attachedN map[int]int    // threads of each -p process attached
+	prevHint  map[int]string // -p: the call each thread was in before the attach
+	msgs      io.Writer      // "seize: Process N attached" messages
+	sameFD    bool           // msgs and the trace share a file: flush first
+	gate      *gate          // launch mode: hide the launcher before its execve
 
 	out      io.Writer // the trace (text, JSON, or the Perfetto file)
 	toFile   bool
@@ -250,6 +251,7 @@ func (p *printer) task(tid, pid int) *task {
 		return t
 	}
 	t = &task{tid: tid, pid: pid, pers: sysabi.NativeArch()}
+	t.prev = p.prevHint[tid]
 	p.tasks[tid] = t
 	p.proc(pid).live[tid] = true
 	switch {
@@ -993,4 +995,42 @@ func (g *gate) hide(ev *seize.Event) bool {
 		}
 	}
 	return true
+}
+
+// hintCalls notes, before an attach, the system call each thread of pid
+// is in (/proc/PID/task/TID/syscall, for up to 128 threads): a call the
+// attach interrupts that the kernel resumes with restart_syscall is then
+// named in "<... resuming interrupted NAME ...>" (strace can only guess).
+func (p *printer) hintCalls(pid int) {
+	dir := "/proc/" + strconv.Itoa(pid) + "/task/"
+	ents, err := os.ReadDir(dir)
+	if err != nil || len(ents) > 128 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.prevHint == nil {
+		p.prevHint = make(map[int]string)
+	}
+	for _, e := range ents {
+		tid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(dir + e.Name() + "/syscall")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			continue
+		}
+		nr, err := strconv.ParseUint(f[0], 10, 64)
+		if err != nil {
+			continue // "running", or -1: not in a call
+		}
+		if name := sysabi.SyscallName(sysabi.NativeArch(), nr); name != "" && name != "restart_syscall" {
+			p.prevHint[tid] = name
+		}
+	}
 }
