@@ -421,9 +421,11 @@ func TestSnapshotTwins(t *testing.T) {
 			// Each snapshot may delay the call by about a millisecond: the
 			// engine rounds the time left up to epoll_wait's milliseconds
 			// and keeps a 0.2 ms margin, and the task is held for a moment
-			// after its timeout was shortened.
-			if ms < 600 || ms > twinMax+2*3 {
-				t.Errorf("snapshotted call took %.1f ms; the twin's %.1f ms (want within 2 ms per snapshot)", ms, tms)
+			// after its timeout was shortened. About 1 ms each here when
+			// quiet; the CI runs packages side by side, which has made it
+			// 2.2: allow 4 (never early).
+			if ms < 600 || ms > twinMax+4*3 {
+				t.Errorf("snapshotted call took %.1f ms; the twin's %.1f ms (want within 4 ms per snapshot)", ms, tms)
 			}
 		})
 	}
