@@ -224,7 +224,7 @@ func TestS21TimeoutKept(t *testing.T) {
 // reaches the program (this is what S21 fixes, and proves the test above
 // can fail).
 func TestS21KernelEINTRWithoutRestart(t *testing.T) {
-	for _, call := range []string{"epoll_wait", "sigtimedwait", "recvmsg"} {
+	for _, call := range blockingCalls {
 		t.Run(call, func(t *testing.T) {
 			t.Parallel()
 			p := testprog.Start(t, "blockcall", call, "150")
