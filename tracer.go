@@ -90,7 +90,6 @@ type Tracer struct {
 	info   ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
 	colo   colo               // the thread's placement next to its tracee
 	clocks cpuClocks          // CPUs' scheduler clocks against monotonic (S21)
-	hot    int                // the task that stopped last (wait)
 	cur    *Task              // the task whose stop is being handled
 	// early holds tids adopted at their first stop before the event of
 	// the clone that made them (S19), until that event comes: by then the
@@ -360,9 +359,6 @@ func waitThreadGone(tid int) {
 
 const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 
-// hotMin is how many tasks make wait poll the last stopped one by tid.
-const hotMin = 64
-
 // wait returns the next stop or exit, polling briefly before blocking. It
 // returns ok=false when woken for a command.
 func (tr *Tracer) wait() (int, ptrace.Status, bool) {
@@ -371,24 +367,8 @@ func (tr *Tracer) wait() (int, ptrace.Status, bool) {
 			return pid, st, true
 		}
 	}
-	// With many tasks a poll of any (a walk of every tracee) costs tens
-	// of µs: poll the task that stopped last by its tid (O(1)), and all of
-	// them only now and then.
-	hot := 0
-	if len(tr.tasks) >= hotMin && tr.tasks[tr.hot] != nil {
-		hot = tr.hot
-	}
 	for i := 0; i < tr.spin; i++ {
-		var pid int
-		var st ptrace.Status
-		var err error
-		if hot != 0 && i%8 != 7 {
-			if pid, st, err = tr.k.PollPid(hot, waitFlags); err != nil {
-				hot, err = 0, nil
-			}
-		} else {
-			pid, st, err = tr.k.Poll(waitFlags)
-		}
+		pid, st, err := tr.k.Poll(waitFlags)
 		if i == 0 {
 			tr.colo.polled(pid > 0)
 		}
@@ -538,7 +518,6 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 		tr.k.Consume(tid, waitFlags)
 	}
 	tr.colo.stop(tid)
-	tr.hot = tid
 	if t == nil {
 		t = tr.adopt(tid)
 	}
