@@ -305,6 +305,16 @@ static void *w_fork(void *a) {
 }
 
 // blockthreads: threads that start their timed calls together.
+static void *busy_thread(void *a) {
+	(void)a;
+	for (;;) syscall(SYS_getppid);
+	return NULL;
+}
+static void *idle_thread(void *a) {
+	(void)a;
+	for (;;) pause();
+	return NULL;
+}
 static int bt_ms, bt_ep;
 static pthread_barrier_t bt_start;
 static void *bt_thread(void *a) {
@@ -593,6 +603,22 @@ int main(int argc, char **argv) {
 		signal(atoi(argv[2]), SIG_DFL);
 		raise(atoi(argv[2]));
 		return 99;
+	}
+	if (!strcmp(mode, "busyidle")) { // busyidle I B: I threads in pause(), B threads calling getppid without end; prints "busy TID" for each busy one
+		int ni = atoi(argv[2]), nb = atoi(argv[3]);
+		pthread_attr_t a;
+		pthread_attr_init(&a);
+		pthread_attr_setstacksize(&a, 64 << 10);
+		for (int i = 0; i < ni; i++) {
+			pthread_t t;
+			pthread_create(&t, &a, idle_thread, NULL);
+		}
+		for (int i = 0; i < nb; i++) {
+			pthread_t t;
+			pthread_create(&t, &a, busy_thread, NULL);
+		}
+		ready();
+		for (;;) pause();
 	}
 	if (!strcmp(mode, "getppid")) { // getppid N: N getppid calls
 		long n = atol(argv[2]);
