@@ -289,9 +289,7 @@ func restoreSock(t *Task) {
 		}
 		time.Sleep(100 * time.Microsecond)
 	}
-	unix.SetsockoptTimeval(t.sock.fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, (*unix.Timeval)(unsafe.Pointer(&t.sock.orig)))
-	unix.Close(t.sock.fd)
-	t.sock.fd = 0
+	dropSock(t)
 }
 
 // refreshTimeout brings the timeout of a rewound call up to date as the

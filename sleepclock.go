@@ -1,8 +1,6 @@
 package seize
 
 import (
-	"bytes"
-	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -55,8 +53,9 @@ func readSleep(tid int) sleepRecord {
 	if unix.SchedGetaffinity(tid, &r.cpus) != nil {
 		return sleepRecord{}
 	}
-	es, ok := execStartNs("/proc/" + strconv.Itoa(tid) + "/sched")
-	if !ok {
+	var buf [procBufSize]byte
+	es, ok := schedExecStart(unix.AT_FDCWD, "/proc/"+strconv.Itoa(tid)+"/sched", buf[:])
+	if !ok || es == 0 {
 		return sleepRecord{}
 	}
 	r.es, r.read = es, monotonicNs()
@@ -99,6 +98,7 @@ func (c *cpuClocks) measure(r *sleepRecord) bool {
 		c.off, c.at = make(map[int]int64), make(map[int]int64)
 	}
 	var old unix.CPUSet
+	var buf [procBufSize]byte
 	moved := false
 	ok := true
 	for cpu := 0; cpu < len(r.cpus)*64 && ok; cpu++ {
@@ -121,7 +121,7 @@ func (c *cpuClocks) measure(r *sleepRecord) bool {
 		// A yield makes the scheduler update the running task's record
 		// (pick_task_fair: update_curr), which otherwise lags up to a tick.
 		unix.Syscall(unix.SYS_SCHED_YIELD, 0, 0, 0)
-		ours, good := execStartNs("/proc/thread-self/sched")
+		ours, good := schedExecStart(unix.AT_FDCWD, "/proc/thread-self/sched", buf[:])
 		if !good {
 			ok = false
 			break
@@ -132,41 +132,4 @@ func (c *cpuClocks) measure(r *sleepRecord) bool {
 		unix.SchedSetaffinity(0, &old)
 	}
 	return ok
-}
-
-// execStartNs reads se.exec_start (printed as ms with 6 decimals) in ns.
-func execStartNs(path string) (int64, bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, false
-	}
-	i := bytes.Index(b, []byte("se.exec_start"))
-	if i < 0 {
-		return 0, false
-	}
-	b = b[i+len("se.exec_start"):]
-	if j := bytes.IndexByte(b, '\n'); j >= 0 {
-		b = b[:j]
-	}
-	_, v, ok := bytes.Cut(b, []byte(":"))
-	if !ok {
-		return 0, false
-	}
-	ms, frac, _ := bytes.Cut(bytes.TrimSpace(v), []byte("."))
-	whole, err := strconv.ParseInt(string(ms), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	var ns int64
-	if len(frac) > 0 {
-		f := string(frac)
-		for len(f) < 6 {
-			f += "0"
-		}
-		if ns, err = strconv.ParseInt(f[:6], 10, 64); err != nil {
-			return 0, false
-		}
-	}
-	es := whole*1_000_000 + ns
-	return es, es > 0
 }
