@@ -21,13 +21,16 @@ const (
 	// Workload 7 runs untraced, so it can afford a long loop: seize's
 	// start-up (~20 ms) then weighs about 1% of a run.
 	unselectedCalls = 20000000
-	filesCount      = 200
-	filesRounds     = 20
-	threadsCount    = 4
-	threadsIters    = 10000
-	filesPerFile    = 6 // openat, fstat, read, read (EOF), write, close
-	threadsPerIt    = 3 // getppid, clock_gettime, write
-	traceFileName   = "trace.out"
+	// Workload 8: one thread making calls among many idle traced ones.
+	busyIdle      = 1000
+	busyCalls     = 20000
+	filesCount    = 200
+	filesRounds   = 20
+	threadsCount  = 4
+	threadsIters  = 10000
+	filesPerFile  = 6 // openat, fstat, read, read (EOF), write, close
+	threadsPerIt  = 3 // getppid, clock_gettime, write
+	traceFileName = "trace.out"
 )
 
 // Row statuses.
@@ -38,7 +41,7 @@ const (
 	statusFailed      = "failed"      // a run failed; later repetitions skipped
 )
 
-var workloadNames = []string{"getppid", "files", "threads", "find", "threads10k", "memory", "unselected"}
+var workloadNames = []string{"getppid", "files", "threads", "find", "threads10k", "memory", "unselected", "busy"}
 
 // workloadName accepts a workload's number (1-7) or name.
 func workloadName(s string) (string, bool) {
@@ -249,6 +252,11 @@ func makeWorkloads(o *options, t *tools) ([]*workload, error) {
 			w.argv = []string{"find", o.findDir}
 		case "threads10k", "memory":
 			makeScale(w, o, t)
+		case "busy":
+			n := scaled(busyCalls, o.scale)
+			w.Num, w.Syscalls = 8, n
+			w.Title = fmt.Sprintf("one thread's getppid loop among %d idle traced threads (a wait for any walks every tracee)", busyIdle)
+			w.argv = []string{t.workload, "busy", strconv.Itoa(busyIdle), strconv.FormatInt(n, 10)}
 		case "unselected":
 			n := scaled(unselectedCalls, o.scale)
 			w.Num, w.Syscalls = 7, n
@@ -271,6 +279,13 @@ func makeWorkloads(o *options, t *tools) ([]*workload, error) {
 		}
 		if name == "unselected" {
 			modes = unselectedModes
+		}
+		if name == "busy" {
+			// The minimal loops follow no threads.
+			modes = []*mode{baseModes[0], baseModes[3], baseModes[4]}
+			if o.base != "" {
+				modes = append(modes, seizeBaseMode)
+			}
 		}
 		for _, m := range modes {
 			if o.modes != nil && !o.modes[m.name] {

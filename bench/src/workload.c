@@ -60,6 +60,25 @@ static void *blocked_thread(void *arg)
 	return NULL;
 }
 
+/* busy: t idle threads, then n getppid calls by the main thread. */
+static int busy(long t, long n)
+{
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, PTHREAD_STACK_MIN > 65536 ? PTHREAD_STACK_MIN : 65536);
+	for (long i = 0; i < t; i++) {
+		pthread_t th;
+		int err = pthread_create(&th, &a, blocked_thread, NULL);
+		if (err != 0) {
+			fprintf(stderr, "pthread_create %ld: %s\n", i, strerror(err));
+			return 1;
+		}
+	}
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return 0;
+}
+
 static int blocked(long n)
 {
 	pthread_attr_t a;
@@ -134,7 +153,7 @@ static int files(const char *dir, long rounds)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS | blocked T | batches N | allow PROG ARGS\n");
+		fprintf(stderr, "usage: workload getppid N | files DIR ROUNDS | threads T ITERS | blocked T | busy T N | batches N | allow PROG ARGS\n");
 		return 2;
 	}
 	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -152,6 +171,8 @@ int main(int argc, char **argv)
 		return allow(argv + 2);
 	if (strcmp(argv[1], "blocked") == 0)
 		return blocked(atol(argv[2]));
+	if (strcmp(argv[1], "busy") == 0 && argc == 4)
+		return busy(atol(argv[2]), atol(argv[3]));
 	if (strcmp(argv[1], "batches") == 0)
 		return batches(atol(argv[2]));
 	if (strcmp(argv[1], "files") == 0 && argc == 4)
