@@ -134,6 +134,23 @@ func readReturns(t *testing.T, p *testprog.Proc, call string, timeout float64, n
 	return late
 }
 
+// forEachBlockingCall runs f in parallel subtests for every blocking
+// call, with and without syscall stops.
+func forEachBlockingCall(t *testing.T, f func(t *testing.T, call, name string, syscalls bool)) {
+	for _, call := range blockingCalls {
+		for _, syscalls := range []bool{false, true} {
+			name := call
+			if syscalls {
+				name += "/syscalls"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				f(t, call, name, syscalls)
+			})
+		}
+	}
+}
+
 var blockingCalls = []string{"epoll_wait", "epoll_pwait", "epoll_pwait2", "sigtimedwait", "semtimedop", "recvfrom", "recvmsg", "read"}
 
 // S21: 100 cycles of interrupt, attach and detach never make a blocking
@@ -143,31 +160,22 @@ var blockingCalls = []string{"epoll_wait", "epoll_pwait", "epoll_pwait2", "sigti
 // cannot carry what was used, see restart.go).
 func TestS21NoEINTR(t *testing.T) {
 	const timeout = 150
-	for _, call := range blockingCalls {
-		for _, syscalls := range []bool{false, true} {
-			name := call
-			if syscalls {
-				name += "/syscalls"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				p := testprog.Start(t, "blockcall", call, fmt.Sprint(timeout))
-				p.Expect(call+" 0 ", 5*time.Second) // the first call ran untraced
-				cycles(t, p.Pid, 100, seize.Options{Syscalls: syscalls})
-				late := readReturns(t, p, call, timeout, 4)
-				t.Logf("%s: lateness median %.1fms max %.1fms", name, late[len(late)/2], late[len(late)-1])
-				bound := 6.0 * timeout
-				if call == "read" || call == "recvfrom" || call == "recvmsg" {
-					// Each detach and re-attach in one receive can cost up
-					// to its whole timeout again (restart.go).
-					bound = 30 * timeout
-				}
-				if late[len(late)-1] > bound {
-					t.Fatalf("%s returned %.1fms late", call, late[len(late)-1])
-				}
-			})
+	forEachBlockingCall(t, func(t *testing.T, call, name string, syscalls bool) {
+		p := testprog.Start(t, "blockcall", call, fmt.Sprint(timeout))
+		p.Expect(call+" 0 ", 5*time.Second) // the first call ran untraced
+		cycles(t, p.Pid, 100, seize.Options{Syscalls: syscalls})
+		late := readReturns(t, p, call, timeout, 4)
+		t.Logf("%s: lateness median %.1fms max %.1fms", name, late[len(late)/2], late[len(late)-1])
+		bound := 6.0 * timeout
+		if call == "read" || call == "recvfrom" || call == "recvmsg" {
+			// Each detach and re-attach in one receive can cost up
+			// to its whole timeout again (restart.go).
+			bound = 30 * timeout
 		}
-	}
+		if late[len(late)-1] > bound {
+			t.Fatalf("%s returned %.1fms late", call, late[len(late)-1])
+		}
+	})
 }
 
 // S21: the timeout is kept: one attach (the start of the call unknown,
@@ -175,49 +183,40 @@ func TestS21NoEINTR(t *testing.T) {
 // earlier than untraced and only a few milliseconds later.
 func TestS21TimeoutKept(t *testing.T) {
 	const timeout = 400
-	for _, call := range blockingCalls {
-		for _, syscalls := range []bool{false, true} {
-			name := call
-			if syscalls {
-				name += "/syscalls"
-			}
-			t.Run(name, func(t *testing.T) {
-				t.Parallel()
-				p := testprog.Start(t, "blockcall", call, fmt.Sprint(timeout))
-				p.Expect(call+" 0 ", 5*time.Second)
-				time.Sleep(50 * time.Millisecond)
-				tr, r := newTracer(t, seize.Options{Syscalls: syscalls})
-				if err := tr.Attach(p.Pid); err != nil {
-					t.Fatal(err)
-				}
-				_, next := r.waitFor(t, 0, 5*time.Second, "attach", kind(seize.EventAttached, p.Pid))
-				for i := 0; i < 5; i++ {
-					time.Sleep(20 * time.Millisecond)
-					if err := tr.Interrupt(p.Pid); err != nil {
-						t.Fatal(err)
-					}
-					_, next = r.waitFor(t, next, 5*time.Second, "interrupted", kind(seize.EventInterrupted, p.Pid))
-					tr.Resume(p.Pid)
-				}
-				time.Sleep(20 * time.Millisecond)
-				if err := tr.Detach(p.Pid); err != nil {
-					t.Fatal(err)
-				}
-				r.waitFor(t, next, 5*time.Second, "detached", kind(seize.EventDetached, p.Pid))
-				late := readReturns(t, p, call, timeout, 1)
-				t.Logf("%s: %.1fms late", name, late[0])
-				// A socket's SO_RCVTIMEO counts in jiffies (4ms at HZ=250)
-				// and is put back once the call sleeps: allow more there.
-				bound := 25.0
-				if call == "read" || call == "recvfrom" || call == "recvmsg" {
-					bound = 60
-				}
-				if late[0] > bound {
-					t.Fatalf("%s returned %.1fms late; want a few ms", call, late[0])
-				}
-			})
+	forEachBlockingCall(t, func(t *testing.T, call, name string, syscalls bool) {
+		p := testprog.Start(t, "blockcall", call, fmt.Sprint(timeout))
+		p.Expect(call+" 0 ", 5*time.Second)
+		time.Sleep(50 * time.Millisecond)
+		tr, r := newTracer(t, seize.Options{Syscalls: syscalls})
+		if err := tr.Attach(p.Pid); err != nil {
+			t.Fatal(err)
 		}
-	}
+		_, next := r.waitFor(t, 0, 5*time.Second, "attach", kind(seize.EventAttached, p.Pid))
+		for i := 0; i < 5; i++ {
+			time.Sleep(20 * time.Millisecond)
+			if err := tr.Interrupt(p.Pid); err != nil {
+				t.Fatal(err)
+			}
+			_, next = r.waitFor(t, next, 5*time.Second, "interrupted", kind(seize.EventInterrupted, p.Pid))
+			tr.Resume(p.Pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+		if err := tr.Detach(p.Pid); err != nil {
+			t.Fatal(err)
+		}
+		r.waitFor(t, next, 5*time.Second, "detached", kind(seize.EventDetached, p.Pid))
+		late := readReturns(t, p, call, timeout, 1)
+		t.Logf("%s: %.1fms late", name, late[0])
+		// A socket's SO_RCVTIMEO counts in jiffies (4ms at HZ=250)
+		// and is put back once the call sleeps: allow more there.
+		bound := 25.0
+		if call == "read" || call == "recvfrom" || call == "recvmsg" {
+			bound = 60
+		}
+		if late[0] > bound {
+			t.Fatalf("%s returned %.1fms late; want a few ms", call, late[0])
+		}
+	})
 }
 
 // The same cycles with the restart switched off: the kernel's EINTR
