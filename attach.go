@@ -167,10 +167,16 @@ func (g *attachGuard) end() []reaped {
 // seized without PTRACE_O_TRACEEXIT (see above).
 func (tr *Tracer) guardedSeize(g *attachGuard, tid int) error {
 	g.since.Store(nowNs())
+	tr.seizing.Store(nowNs())
 	err := tr.k.Seize(tid, tr.ptopts&^ptrace.OptExit)
+	tr.seizing.Store(0)
 	g.since.Store(0)
 	return err
 }
+
+// AttachBlockedAfter bounds how long Attach waits for a PTRACE_SEIZE that
+// the kernel holds up (see ErrAttachBlocked).
+var AttachBlockedAfter = 5 * time.Second
 
 // attachment is one process being attached.
 type attachment struct {
@@ -239,6 +245,9 @@ func (tr *Tracer) seizeProcess(pid, tgid int) error {
 		}
 	}
 	gone := g.end()
+	if err == nil && tr.gaveUp.Load() {
+		err = a.fail(ErrAttachBlocked) // Attach has returned it: let go
+	}
 	if err == nil && len(a.seized) == 0 && !a.ours {
 		err = a.fail(ErrExited)
 	}
@@ -369,6 +378,11 @@ func (a *attachment) live() int {
 // seizeOne seizes one thread and checks that it is the process's.
 func (a *attachment) seizeOne(g *attachGuard, tid int) (bool, error) {
 	tr := a.tr
+	if tr.gaveUp.Load() {
+		// Attach has returned ErrAttachBlocked: let go of what this
+		// attach seized (the caller abandons it).
+		return false, a.fail(ErrAttachBlocked)
+	}
 	for {
 		err := tr.guardedSeize(g, tid)
 		if g.blocked.Load() {

@@ -194,7 +194,8 @@
 //	                               TestWaitContextCancel, TestStress
 //	S22 attach never hangs         TestS22AttachDuringExec, TestS22AttachZombieLeader,
 //	                               TestS22AttachExitingProcess, TestS22DetachAllDuringAttach,
-//	                               TestS22AttachPidReused, TestS22AttachTidReused
+//	                               TestS22AttachPidReused, TestS22AttachTidReused,
+//	                               TestS22AttachBlockedByOtherTracer
 //	S23 one thread per tracer      TestHotPathAllocs, TestColocateLeavesTraceeAlone,
 //	                               TestColocateRetreatsUnderContention, BenchmarkStop
 //	errors                         TestErrNoSuchProcess, TestErrExitedZombie, TestErrExitedDuringAttach,

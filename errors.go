@@ -46,6 +46,16 @@ var (
 	ErrKernelThread = errors.New("cannot trace a kernel thread")
 	// ErrClosed: the tracer was closed.
 	ErrClosed = errors.New("tracer closed")
+	// ErrAttachBlocked: a PTRACE_SEIZE of the process waited longer than
+	// AttachBlockedAfter. The kernel makes a seize wait while the process
+	// is in execve, and an execve waits until every other thread of the
+	// process has exited: one that another tracer holds in a stop keeps it
+	// waiting for as long as that tracer does. The tracer thread stays in
+	// the seize until the execve ends; then it lets go of what it seized
+	// for this attach. Until then the Tracer serves nothing: its other
+	// methods wait, and so do its tracees that stop meanwhile. A program
+	// may prefer to exit, which releases them all.
+	ErrAttachBlocked = errors.New("the process is in execve, which waits for a thread that another tracer holds; try again once that tracer lets it go")
 )
 
 // errnoError is a sentinel that also matches its errno, and what the

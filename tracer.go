@@ -91,6 +91,8 @@ type Tracer struct {
 	colo    colo               // the thread's placement next to its tracee
 	hot     int                // the task that stopped last (wait)
 	hotRuns int                // stops in a row found by polling it
+	seizing atomic.Int64       // when the PTRACE_SEIZE in progress began (nowNs), 0 if none
+	gaveUp  atomic.Bool        // Attach returned ErrAttachBlocked: abandon the attach
 	clocks  cpuClocks          // CPUs' scheduler clocks against monotonic (S21)
 	cur     *Task              // the task whose stop is being handled
 	// early holds tids adopted at their first stop before the event of
@@ -1098,17 +1100,43 @@ func (tr *Tracer) sortedTasks() []*Task {
 // after, for a process of 64 threads or more): a task killed before that
 // stop reports EventExit without EventExiting.
 func (tr *Tracer) Attach(pids ...int) error {
-	var err error
-	if cerr := tr.call(func() {
+	var current atomic.Int64
+	run := func() error {
+		tr.gaveUp.Store(false)
 		for _, pid := range pids {
-			if err = tr.attach(pid); err != nil {
-				return
+			current.Store(int64(pid))
+			if err := tr.attach(pid); err != nil {
+				return err
 			}
 		}
-	}); cerr != nil {
-		return cerr
+		return nil
 	}
-	return err
+	if int64(unix.Gettid()) == tr.tid.Load() {
+		return run() // from the Handler
+	}
+	res := make(chan error, 1)
+	go func() {
+		var err error
+		if cerr := tr.call(func() { err = run() }); cerr != nil {
+			err = cerr
+		}
+		res <- err
+	}()
+	// A seize the kernel holds up (ErrAttachBlocked) must not hold the
+	// caller for good.
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-res:
+			return err
+		case <-tick.C:
+			if since := tr.seizing.Load(); since != 0 && time.Duration(nowNs()-since) > AttachBlockedAfter {
+				tr.gaveUp.Store(true)
+				return &AttachError{Pid: int(current.Load()), Err: ErrAttachBlocked}
+			}
+		}
+	}
 }
 
 func (tr *Tracer) attach(pid int) error {

@@ -285,6 +285,13 @@ func attachMain(c *config, outFile *os.File) int {
 		p.attaching.Store(false)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "seize: %s\n", describe(err))
+			if errors.Is(err, seize.ErrAttachBlocked) {
+				// The tracer thread stays in the kernel until that execve
+				// ends, serving nothing: exiting releases every process
+				// attached so far (the kernel's exit_ptrace).
+				p.flush()
+				os.Exit(1)
+			}
 			continue
 		}
 		attached++

@@ -353,6 +353,18 @@ static void stress_modes(int argc, char **argv, const char *mode) {
 		if (!strcmp(who, "leader")) exec_when_traced(&w);
 		for (;;) pause();
 	}
+	if (!strcmp(mode, "execonline")) { // execonline N PROG ARGS...: N threads; the leader execs PROG when a line arrives on stdin
+		int n = atoi(argv[2]);
+		for (int i = 1; i < n; i++) {
+			pthread_t t;
+			pthread_create(&t, NULL, block_thread, NULL);
+		}
+		ready();
+		wait_line();
+		execv(argv[3], argv + 3);
+		say("execv failed: %s", strerror(errno));
+		exit(127);
+	}
 	if (!strcmp(mode, "zombieleader")) { // zombieleader N: N pausing threads; the leader exits with pthread_exit
 		int n = atoi(argv[2]);
 		for (int i = 0; i < n; i++) {
