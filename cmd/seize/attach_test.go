@@ -204,3 +204,56 @@ func TestAttachNamesInterruptedCall(t *testing.T) {
 		t.Fatalf("the interrupted call is not named:\n%s", lastLines(out, 10))
 	}
 }
+
+// TestAttachBlockedByOtherTracer: seize -p on a process whose execve waits
+// for a thread another tracer holds in its exit stop: every PTRACE_SEIZE
+// of the process waits as long as that tracer does. seize gives up after
+// the library's bound with a one-line error and exit 1; the process, once
+// the other tracer goes, runs its new image untraced.
+func TestAttachBlockedByOtherTracer(t *testing.T) {
+	holder := buildC(t, "testdata/holdexit.c")
+	tracee := testprog.Tracee(t)
+	cmd := exec.Command(tracee, "execonline", "4", tracee, "ticker", "20")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	p := testprog.StartCmd(t, cmd, true)
+	tids := threadsOf(p.Pid)
+	if len(tids) != 4 {
+		t.Fatalf("threads %v, want 4", tids)
+	}
+	other := exec.Command(holder, strconv.Itoa(tids[len(tids)-1]))
+	out, err := other.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	stop := func() {
+		if !killed {
+			killed = true
+			other.Process.Kill()
+			other.Wait()
+		}
+	}
+	defer stop()
+	buf := make([]byte, 16)
+	if n, _ := out.Read(buf); string(buf[:n]) != "held\n" {
+		t.Fatalf("holder: %q", buf[:n])
+	}
+	fmt.Fprintln(p.Stdin, "go") // the leader execs; its execve waits
+	testprog.WaitState(t, p.Pid, "D", 5*time.Second)
+
+	start := time.Now()
+	r := runSeize(t, "-p", strconv.Itoa(p.Pid))
+	took := time.Since(start)
+	if r.state.ExitCode() != 1 || !strings.Contains(r.stderr, "in execve") || strings.Count(r.stderr, "\n") != 1 {
+		t.Fatalf("seize -p after %v: %v; stderr:\n%s", took, r.state, r.stderr)
+	}
+	t.Logf("seize gave up after %v: %s", took.Round(time.Millisecond), strings.TrimSpace(r.stderr))
+	stop()
+	p.Expect("tick 1", 5*time.Second)
+	if tp := tracerPid(p.Pid); tp != 0 {
+		t.Fatalf("after seize exited: TracerPid %d", tp)
+	}
+}
