@@ -21,14 +21,8 @@ import "context"
 // started (Start) are released too, and keep running. Like Wait, it must
 // not be called from the Handler.
 func (tr *Tracer) WaitContext(ctx context.Context) error {
-	w := make(chan struct{})
-	if err := tr.call(func() {
-		if len(tr.tasks) == 0 {
-			close(w)
-			return
-		}
-		tr.waiters = append(tr.waiters, w)
-	}); err != nil {
+	w, err := tr.waiter()
+	if err != nil {
 		return err
 	}
 	select {

@@ -1264,17 +1264,24 @@ func (tr *Tracer) releaseWait(final bool) error {
 	return nil
 }
 
-// Wait blocks until the tracer has no tasks left: they exited or were
-// detached. It returns the first error of the tracer (a handler panic).
-func (tr *Tracer) Wait() error {
+// waiter returns a channel closed once the tracer has no tasks left.
+func (tr *Tracer) waiter() (chan struct{}, error) {
 	w := make(chan struct{})
-	if err := tr.call(func() {
+	err := tr.call(func() {
 		if len(tr.tasks) == 0 {
 			close(w)
 			return
 		}
 		tr.waiters = append(tr.waiters, w)
-	}); err != nil {
+	})
+	return w, err
+}
+
+// Wait blocks until the tracer has no tasks left: they exited or were
+// detached. It returns the first error of the tracer (a handler panic).
+func (tr *Tracer) Wait() error {
+	w, err := tr.waiter()
+	if err != nil {
 		return err
 	}
 	<-w
