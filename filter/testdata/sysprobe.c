@@ -207,14 +207,22 @@ static void filter(const char *path, char **nrs, long count)
 			; /* the parent kills us */
 	}
 	int status = 0;
+	int reaped = 0;
 	while (!sh->done) {
-		if (sys6(NR_wait4, pid, (long)&status, 1 /* WNOHANG */, 0, 0, 0) == pid)
-			die("sysprobe: child died before finishing its calls\n");
+		if (sys6(NR_wait4, pid, (long)&status, 1 /* WNOHANG */, 0, 0, 0) == pid) {
+			/* It may have set done and exited between our two looks. */
+			if (!sh->done)
+				die("sysprobe: child died before finishing its calls\n");
+			reaped = 1;
+			break;
+		}
 		sys6(NR_sched_yield, 0, 0, 0, 0, 0, 0);
 	}
-	sys6(NR_kill, pid, 9 /* SIGKILL */, 0, 0, 0, 0);
-	if (sys6(NR_wait4, pid, (long)&status, 0, 0, 0, 0) != pid)
-		die("sysprobe: wait4 failed\n");
+	if (!reaped) {
+		sys6(NR_kill, pid, 9 /* SIGKILL */, 0, 0, 0, 0);
+		if (sys6(NR_wait4, pid, (long)&status, 0, 0, 0, 0) != pid)
+			die("sysprobe: wait4 failed\n");
+	}
 	if (sh->n != count)
 		die("sysprobe: child did not finish its calls\n");
 	for (long i = 0; i < count; i++) {
