@@ -73,6 +73,9 @@ func TestSmoke(t *testing.T) {
 		if w.Name == "find" {
 			want = append(want, "strace-e", "strace-seccomp", "seize-e", "seize-seccomp")
 		}
+		if w.Name == "threads" {
+			want = append(want, "minloop-split-pin", "seize-split", "seize-split-pin")
+		}
 		if w.Name == "unselected" {
 			want = []string{"untraced", "seccomp-allow", "strace-seccomp", "seize-seccomp"}
 		}

@@ -63,12 +63,40 @@ type target struct {
 // addTargets computes, for workloads 4 and 7, seize --seccomp-bpf against
 // untraced and against a RET_ALLOW filter.
 func (r *report) addTargets(w *workload, med func(string) (float64, bool)) {
+	add := func(what string, v, limit float64, note string) {
+		r.Targets = append(r.Targets, target{What: what, Value: v, Limit: limit, Met: v <= limit, Note: note})
+	}
+	if w.Num >= 1 && w.Num <= 3 {
+		s, okS := med("seize")
+		st, okT := med("strace")
+		floor, okF := med("minloop")
+		if pin, ok := med("minloop-pin"); ok && (!okF || pin < floor) {
+			floor, okF = pin, true
+		}
+		if okS && okT {
+			note := ""
+			if w.Name == "threads" {
+				// The bound of a two-way split (splitModes).
+				var parts []string
+				for _, m := range []string{"minloop-split-pin", "seize-split", "seize-split-pin"} {
+					if v, ok := med(m); ok {
+						parts = append(parts, fmt.Sprintf("%s %.2f", m, v/st))
+					}
+				}
+				if len(parts) > 0 {
+					note = "two tracers, half the threads each, / strace: " + strings.Join(parts, ", ")
+				}
+			}
+			add(w.Name+": seize / strace", s/st, 0.33, note)
+		}
+		if okS && okF {
+			add(w.Name+": seize / floor", s/floor, 1.5, "")
+		}
+		return
+	}
 	sc, ok := med("seize-seccomp")
 	if !ok {
 		return
-	}
-	add := func(what string, v, limit float64, note string) {
-		r.Targets = append(r.Targets, target{What: what, Value: v, Limit: limit, Met: v <= limit, Note: note})
 	}
 	switch w.Name {
 	case "find":
@@ -175,8 +203,8 @@ func (r *report) finish() {
 			q := ratio{Workload: w.Name, Mode: x.Mode}
 			if tool == "seize" {
 				counterpart := "strace" + strings.TrimPrefix(x.Mode, "seize")
-				if x.Mode == "seize-base" {
-					counterpart = "strace"
+				if _, ok := med(counterpart); !ok {
+					counterpart = "strace" // seize-base, seize-split: same flags as seize
 				}
 				if s, ok := med(counterpart); ok {
 					q.VsStrace = ptr(m / s)
@@ -242,7 +270,7 @@ func (r *report) Text() string {
 			fmt.Fprintf(&b, "  (%d syscalls in its loop)", w.Syscalls)
 		}
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "  %-14s %9s %9s %9s %11s  %s\n", "mode", "median", "min", "max", "µs/syscall", "command")
+		fmt.Fprintf(&b, "  %-17s %9s %9s %9s %11s  %s\n", "mode", "median", "min", "max", "µs/syscall", "command")
 		for _, x := range w.Rows {
 			if x.Status != statusOK || len(x.Runs) == 0 {
 				continue
@@ -251,7 +279,7 @@ func (r *report) Text() string {
 			if x.USPerSyscall > 0 {
 				per = fmt.Sprintf("%.2f", x.USPerSyscall)
 			}
-			fmt.Fprintf(&b, "  %-14s %9s %9s %9s %11s  %s\n", x.Mode, secs(x.Median), secs(x.Min), secs(x.Max), per, x.Command)
+			fmt.Fprintf(&b, "  %-17s %9s %9s %9s %11s  %s\n", x.Mode, secs(x.Median), secs(x.Min), secs(x.Max), per, x.Command)
 		}
 		// Rows without numbers, with the reason, below the table.
 		for _, x := range w.Rows {
@@ -262,9 +290,9 @@ func (r *report) Text() string {
 	}
 	b.WriteString("\nratios of medians (floor = best minimal loop: the faster of minloop and minloop-pin;\n" +
 		"/strace compares with strace given the same flags)\n")
-	fmt.Fprintf(&b, "  %-9s %-14s %8s %8s %10s\n", "workload", "mode", "/strace", "/floor", "/untraced")
+	fmt.Fprintf(&b, "  %-9s %-17s %8s %8s %10s\n", "workload", "mode", "/strace", "/floor", "/untraced")
 	for _, q := range r.Ratios {
-		fmt.Fprintf(&b, "  %-9s %-14s %8s %8s %10s\n", q.Workload, q.Mode, ratioText(q.VsStrace), ratioText(q.VsFloor), ratioText(q.VsUntraced))
+		fmt.Fprintf(&b, "  %-9s %-17s %8s %8s %10s\n", q.Workload, q.Mode, ratioText(q.VsStrace), ratioText(q.VsFloor), ratioText(q.VsUntraced))
 	}
 	if len(r.Targets) > 0 {
 		b.WriteString("\ntargets (issue 5, ratios of medians)\n")

@@ -200,6 +200,21 @@ var (
 		seizeMode("seize-e", "-f", "-e", "trace=%process"),
 		seizeMode("seize-seccomp", "-f", "--seccomp-bpf", "-e", "trace=%process"),
 	}
+	// splitModes are workload 3's: its threads split in two halves, two
+	// processes of threadsCount/2 threads, each traced by a tracer of its
+	// own and run at the same time. They measure what serving tasks from
+	// two tracer threads could give (issue 5; docs/performance.md): one
+	// process cannot split a program's threads like this, because the
+	// kernel makes a new thread the tracee of its creator's tracer, and
+	// moving it to another tracer needs a detach during which it runs
+	// untraced. "-pin" puts each half and its tracer on a CPU of its own
+	// (taskset): the best a two-way split can do on two CPUs, which seize
+	// may not do by default, since it changes the program's affinity.
+	splitModes = []*mode{
+		splitMode("minloop-split-pin", true, func(t *tools, _ string) []string { return []string{t.minloop} }),
+		splitMode("seize-split", false, func(t *tools, out string) []string { return []string{t.seize, "-f", "-o", out, "--"} }),
+		splitMode("seize-split-pin", true, func(t *tools, out string) []string { return []string{t.seize, "-f", "-o", out, "--"} }),
+	}
 	// unselectedModes are workload 7's: a getppid loop where getppid is
 	// not a selected call, against the cost of a seccomp filter that
 	// returns RET_ALLOW (the floor of any seccomp filtering).
@@ -211,6 +226,48 @@ var (
 		seizeMode("seize-seccomp", "-f", "--seccomp-bpf", "-e", "trace=%process"),
 	}
 )
+
+// splitMode runs two tracers at once, each on half of workload 3's
+// threads (see splitModes), through sh; the run fails if either does.
+func splitMode(name string, pin bool, tracer func(t *tools, out string) []string) *mode {
+	shape := strings.Join(tracer(&tools{minloop: "minloop", seize: "seize"}, "FILE.N"), " ")
+	cmd := shape + " PROG/2"
+	if pin {
+		cmd = "taskset -c N " + cmd
+	}
+	return &mode{
+		name:    name,
+		command: "2 × " + cmd,
+		argv: func(t *tools, out string, prog []string) []string {
+			half := append([]string(nil), prog...)
+			half[2] = strconv.Itoa(threadsCount / 2) // workload threads COUNT ITERS
+			var cmds []string
+			for i := range 2 {
+				c := cat(tracer(t, fmt.Sprintf("%s.%d", out, i)), half)
+				if pin {
+					c = cat([]string{"taskset", "-c", strconv.Itoa(i)}, c)
+				}
+				for j, a := range c {
+					c[j] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+				}
+				cmds = append(cmds, strings.Join(c, " "))
+			}
+			script := cmds[0] + " & p=$!; " + cmds[1] + "; s=$?; wait $p || exit 1; exit $s"
+			return []string{"sh", "-c", script}
+		},
+		check: func(ctx context.Context, t *tools) (string, error) {
+			if pin {
+				if _, err := exec.LookPath("taskset"); err != nil {
+					return statusUnavailable, err
+				}
+			}
+			if shape == "seize -f -o FILE.N --" {
+				return needSeize(ctx, t)
+			}
+			return "", nil
+		},
+	}
+}
 
 func scaled(n int, scale float64) int64 {
 	return max(1, int64(math.Round(float64(n)*scale)))
@@ -276,6 +333,9 @@ func makeWorkloads(o *options, t *tools) ([]*workload, error) {
 		}
 		if name == "find" {
 			modes = cat2(modes, filterModes)
+		}
+		if name == "threads" {
+			modes = cat2(modes, splitModes)
 		}
 		if name == "unselected" {
 			modes = unselectedModes
