@@ -372,7 +372,9 @@ DESCRIPTION
     does): CMD keeps seize's pid, parent and terminal, and the tracer runs
     apart, in a session of its own. seize exits when CMD does, with its
     status. With -p, seize traces every thread of each process until all
-    have exited or seize is interrupted, then detaches.
+    have exited or seize is interrupted, then detaches. ^Z stops seize
+    but never the processes it traces: seize detaches first, so they run
+    on untraced, and attaches again when fg or bg continues it.
 
     The trace goes to standard error, or to FILE with -o. Every byte that
     comes from the traced program is escaped: the trace is printable ASCII.
@@ -532,7 +534,8 @@ EXAMPLES
     seize --format perfetto -f -- ./server
                                          a timeline in seize.trace.json, for
                                          ui.perfetto.dev
-    ^C ends -p tracing: seize detaches, leaving every process as it was.
+    ^C ends -p tracing: seize detaches, leaving every process as it was;
+    ^Z pauses it (the processes run on untraced until fg or bg).
 
 SEE ALSO
     strace(1), ptrace(2), wait(2), signal(7).

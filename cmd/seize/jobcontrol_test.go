@@ -499,3 +499,100 @@ func TestStraceJobControlForComparison(t *testing.T) {
 		t.Logf("after fg: program state %c; terminal:\n%s", testprog.State(pid), strings.ReplaceAll(sh.out.since(from), "\r", ""))
 	}
 }
+
+// TestAttachSuspend: ^Z on `seize -p PID` at an interactive bash stops
+// seize like any job, but never the process it traces: seize detaches
+// first (the process runs on, untraced), stops with SIGTSTP so that the
+// shell shows it Stopped, and attaches again when fg or bg continues it.
+func TestAttachSuspend(t *testing.T) {
+	p := testprog.Start(t, "ticker", "50")
+	sh := startShell(t)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "trace")
+	sh.send(fmt.Sprintf("$S -o %s -p %d\n", trace, p.Pid))
+	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
+	sz := tracerProcess(p.Pid)
+	if sz <= 0 {
+		t.Fatalf("pid %d not traced after seize said attached", p.Pid)
+	}
+	killLater(t, sz, seizeBin)
+	waitFileContains(t, trace, "write(1, \"tick ", longWait)
+
+	// ^Z: seize lets go, says so, and stops; the shell shows it Stopped.
+	sh.send(ctrlZ)
+	sh.expect(fmt.Sprintf("seize: Process %d detached", p.Pid))
+	sh.expect("seize: stopped; the process runs on untraced until seize is continued (fg or bg)")
+	sh.expectRe(`\[1\]\+ +Stopped +\$S -o `)
+	sh.prompt()
+	testprog.WaitState(t, sz, "T", shortWait)
+	if tp := tracerPid(p.Pid); tp != 0 {
+		t.Fatalf("TracerPid %d while seize is stopped, want 0", tp)
+	}
+	// The process goes on: fresh ticks arrive while seize stays stopped.
+	drain(p.Lines)
+	p.Expect("tick ", shortWait)
+	p.Expect("tick ", shortWait)
+	if s := testprog.State(sz); s != 'T' {
+		t.Fatalf("seize's state %c, want T (stopped)", s)
+	}
+	before := strings.Count(readTrace(t, trace), "write(1, \"tick ")
+
+	// fg: seize attaches again and the trace goes on.
+	sh.send("fg\n")
+	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
+	if tp := tracerProcess(p.Pid); tp != sz {
+		t.Fatalf("traced by %d after fg, want seize (%d)", tp, sz)
+	}
+	waitFor(t, longWait, "the trace to go on after fg", func() bool {
+		return strings.Count(readTrace(t, trace), "write(1, \"tick ") > before+1
+	})
+
+	// ^Z and bg: seize traces on in the background.
+	sh.send(ctrlZ)
+	sh.expectRe(`\[1\]\+ +Stopped +\$S -o `)
+	sh.prompt()
+	sh.send("bg\n")
+	sh.prompt()
+	waitFor(t, longWait, "seize to attach again after bg", func() bool { return tracerProcess(p.Pid) == sz })
+	if jp, st := sh.jobs(); jp != sz || st != "Running" {
+		t.Fatalf("jobs -l after bg: %d %q, want %d Running", jp, st, sz)
+	}
+
+	// SIGINT: seize detaches and exits 0; the process runs on.
+	syscall.Kill(sz, syscall.SIGINT)
+	sh.send("wait; echo status=$?\n")
+	sh.expect("status=0")
+	sh.prompt()
+	if tp := tracerPid(p.Pid); tp != 0 {
+		t.Fatalf("TracerPid %d after seize exited, want 0", tp)
+	}
+	drain(p.Lines)
+	p.Expect("tick ", shortWait)
+	tr := readTrace(t, trace)
+	if n := strings.Count(tr, "write(1, \"tick "); n < before+2 {
+		t.Fatalf("%d tick writes in the trace, want more than %d", n, before+1)
+	}
+}
+
+// drain empties ch of what is already in it.
+func drain(ch chan string) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after timeout.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	end := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(end) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

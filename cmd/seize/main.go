@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
+	"unsafe"
 
 	"github.com/seize-dev/seize"
 	"github.com/seize-dev/seize/filter"
@@ -271,8 +273,55 @@ func attachMain(c *config, outFile *os.File) int {
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	// ^Z (or kill -TSTP) stops seize the way it stops any job, but a
+	// stopped tracer would hold every traced process at its next stop:
+	// seize detaches first and attaches again when it is continued.
+	tstp := make(chan os.Signal, 1)
+	signal.Notify(tstp, syscall.SIGTSTP)
+	if attachPids(c, tr, p, c.pids, true) == 0 {
+		tr.Close()
+		return 1
+	}
+	for {
+		done := make(chan struct{})
+		go func() {
+			tr.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-sigs:
+			tr.DetachAll()
+			<-done
+		case <-tstp:
+			pids := tracedProcesses(tr)
+			tr.DetachAll()
+			<-done
+			p.message("stopped; the %s %s untraced until seize is continued (fg or bg)",
+				plural(len(pids), "process runs", "processes run"), "on")
+			p.flush()
+			suspend(tstp)
+			if attachPids(c, tr, p, pids, false) > 0 {
+				continue
+			}
+		}
+		break
+	}
+	p.finish()
+	tr.Close()
+	if p.err != nil {
+		return fatalf("writing the trace: %v", p.err)
+	}
+	return 0
+}
+
+// attachPids attaches the processes in pids and says so; it returns how
+// many it attached. On the first attach it also reports the errors; when
+// seize attaches again after a stop, a process that exited meanwhile is
+// only mentioned.
+func attachPids(c *config, tr *seize.Tracer, p *printer, pids []int, first bool) int {
 	attached := 0
-	for _, pid := range c.pids {
+	for _, pid := range pids {
 		if pid == os.Getppid() {
 			// Tracing the process that waits for seize to finish (a
 			// shell's $$) would trace it forever.
@@ -284,6 +333,11 @@ func attachMain(c *config, outFile *os.File) int {
 		err := tr.Attach(pid)
 		p.attaching.Store(false)
 		if err != nil {
+			if !first && (errors.Is(err, seize.ErrExited) || errors.Is(err, seize.ErrNoSuchProcess)) {
+				p.message("Process %d exited while seize was stopped", pid)
+				continue
+			}
+			p.flush()
 			fmt.Fprintf(os.Stderr, "seize: %s\n", describe(err))
 			if errors.Is(err, seize.ErrAttachBlocked) {
 				// The tracer thread stays in the kernel until that execve
@@ -301,21 +355,100 @@ func attachMain(c *config, outFile *os.File) int {
 			p.message("Process %d attached", pid)
 		}
 	}
-	if attached == 0 {
-		tr.Close()
-		return 1
+	return attached
+}
+
+// tracedProcesses returns the thread group ids of the tracer's tasks, in
+// order, each once.
+func tracedProcesses(tr *seize.Tracer) []int {
+	var pids []int
+	seen := map[int]bool{}
+	for _, tid := range tr.Tasks() {
+		pid := tgid(tid)
+		if pid > 0 && !seen[pid] {
+			seen[pid] = true
+			pids = append(pids, pid)
+		}
 	}
-	go func() {
-		<-sigs
-		tr.DetachAll()
-	}()
-	tr.Wait()
-	p.finish()
-	tr.Close()
-	if p.err != nil {
-		return fatalf("writing the trace: %v", p.err)
+	return pids
+}
+
+// tgid reads the thread group id of tid from /proc; 0 if it is gone.
+func tgid(tid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(tid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Tgid:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
 	}
 	return 0
+}
+
+// suspend stops seize with SIGTSTP, as the default action would have, so
+// that its shell sees it Stopped, and returns once it is continued.
+func suspend(tstp chan os.Signal) {
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	signal.Stop(tstp)
+	// os/signal keeps the runtime's handler installed after Stop or
+	// Reset, and that handler drops an unwanted SIGTSTP: put the default
+	// action in place for the stop, and the runtime's handler back after.
+	var dfl, old [4]uint64 // struct sigaction: handler, flags, restorer, mask
+	syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGTSTP),
+		uintptr(unsafe.Pointer(&dfl)), uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+	syscall.Kill(os.Getpid(), syscall.SIGTSTP)
+	// The kernel discards it in an orphaned process group (nobody could
+	// continue seize): once it is no longer pending and seize runs, seize
+	// was either stopped and continued or never stopped.
+	for waited := false; ; waited = true {
+		select {
+		case <-cont:
+		case <-time.After(10 * time.Millisecond):
+			if !waited || signalPending(syscall.SIGTSTP) {
+				continue
+			}
+		}
+		break
+	}
+	syscall.RawSyscall6(syscall.SYS_RT_SIGACTION, uintptr(syscall.SIGTSTP),
+		uintptr(unsafe.Pointer(&old)), 0, 8, 0, 0)
+	signal.Stop(cont)
+	signal.Notify(tstp, syscall.SIGTSTP)
+	for len(tstp) > 0 {
+		<-tstp
+	}
+}
+
+// signalPending says whether sig is pending for seize (/proc/self/status).
+func signalPending(sig syscall.Signal) bool {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		v, ok := strings.CutPrefix(l, "ShdPnd:")
+		if !ok {
+			v, ok = strings.CutPrefix(l, "SigPnd:")
+		}
+		if !ok {
+			continue
+		}
+		if m, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64); err == nil && m&(1<<(uint(sig)-1)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // describe turns an attach error into a line that says what to do.
