@@ -997,14 +997,32 @@ func (g *gate) hide(ev *seize.Event) bool {
 	return true
 }
 
+// hintLimit is how many threads a process may have for hintCalls to read
+// their calls (a read per thread).
+const hintLimit = 128
+
 // hintCalls notes, before an attach, the system call each thread of pid
-// is in (/proc/PID/task/TID/syscall, for up to 128 threads): a call the
-// attach interrupts that the kernel resumes with restart_syscall is then
-// named in "<... resuming interrupted NAME ...>" (strace can only guess).
+// is in (/proc/PID/task/TID/syscall, for up to hintLimit threads): a call
+// the attach interrupts that the kernel resumes with restart_syscall is
+// then named in "<... resuming interrupted NAME ...>" (strace can only
+// guess).
 func (p *printer) hintCalls(pid int) {
+	// Listing /proc/PID/task costs milliseconds with thousands of
+	// threads (each getdents walks the thread list from its start): look
+	// at the count first.
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return
+	}
+	if _, rest, ok := strings.Cut(string(st), "\nThreads:\t"); ok {
+		n, _, _ := strings.Cut(rest, "\n")
+		if k, err := strconv.Atoi(n); err != nil || k > hintLimit {
+			return
+		}
+	}
 	dir := "/proc/" + strconv.Itoa(pid) + "/task/"
 	ents, err := os.ReadDir(dir)
-	if err != nil || len(ents) > 128 {
+	if err != nil || len(ents) > hintLimit {
 		return
 	}
 	p.mu.Lock()
