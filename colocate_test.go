@@ -37,7 +37,7 @@ func TestColocateLeavesTraceeAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Kill(busy, unix.SIGKILL)
+	testprog.KillLater(t, busy)
 	tid := int(tr.tid.Load())
 	waitPolicy(t, tid, unix.SCHED_IDLE, &stops, "the tracer thread never moved next to a task stopping ~100,000 times a second")
 	var one unix.CPUSet
@@ -50,7 +50,7 @@ func TestColocateLeavesTraceeAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Kill(idle, unix.SIGKILL)
+	testprog.KillLater(t, idle)
 	checkUntouched(t, "a program started by the placed thread", idle, mask)
 
 	unix.Kill(busy, unix.SIGKILL)

@@ -250,7 +250,7 @@ func startParentOf(t *testing.T, args ...string) (*testprog.Proc, int) {
 	if _, err := fmt.Sscanf(parent.Expect("child", 5*time.Second), "child %d", &child); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	testprog.KillLater(t, child)
 	return parent, child
 }
 

@@ -23,7 +23,7 @@ func startParentChild(t *testing.T) (*testprog.Proc, int) {
 		t.Fatal(err)
 	}
 	parent.Expect("tick 1", 5*time.Second)
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	testprog.KillLater(t, child)
 	return parent, child
 }
 

@@ -260,7 +260,7 @@ func TestSeccompENOSYSWithoutTracer(t *testing.T) {
 	if _, err := fmt.Sscanf(cmd.Expect("child ", 10*time.Second), "child %d", &child); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	testprog.KillLater(t, child)
 	cmd.Expect("tick 2 ", 5*time.Second)
 	syscall.Kill(cmd.Pid, syscall.SIGKILL)
 	// ticker's nanosleep now fails at once: ticks come back to back.
@@ -366,7 +366,8 @@ func TestSeccompNoNewPrivs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL); outR.Close() })
+			testprog.KillLater(t, pid)
+			t.Cleanup(func() { outR.Close() })
 			buf := make([]byte, 64)
 			if n, _ := outR.Read(buf); !strings.HasPrefix(string(buf[:n]), "ready") {
 				t.Fatalf("the program says %q, want ready", buf[:n])

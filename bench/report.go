@@ -301,7 +301,7 @@ func (r *report) Text() string {
 			if !q.Met {
 				verdict = "NOT met"
 			}
-			fmt.Fprintf(&b, "  %-58s %6.2f  (target <= %.1f: %s)\n", q.What, q.Value, q.Limit, verdict)
+			fmt.Fprintf(&b, "  %-58s %6.2f  (target <= %.2g: %s)\n", q.What, q.Value, q.Limit, verdict)
 			if q.Note != "" {
 				fmt.Fprintf(&b, "    %s\n", q.Note)
 			}

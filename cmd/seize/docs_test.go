@@ -23,9 +23,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // docsDir is the documentation, from this package's directory.
@@ -119,18 +122,28 @@ func runSession(t *testing.T, dir string, steps []step) [][]string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Whatever the session left in its process group goes with it.
-	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	// Whatever the session left in its process group goes with it, killed
+	// while the shell (the group's leader) is a zombie not yet reaped: the
+	// group's id cannot name another group then.
+	pgid := cmd.Process.Pid
+	var mu sync.Mutex
+	ended := false
+	timer := time.AfterFunc(30*time.Second, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !ended {
+			syscall.Kill(-pgid, syscall.SIGKILL)
 		}
-	}()
+	})
+	var info unix.Siginfo
+	for unix.Waitid(unix.P_PID, pgid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
+	}
+	timer.Stop()
+	mu.Lock()
+	ended = true
+	syscall.Kill(-pgid, syscall.SIGKILL)
+	mu.Unlock()
 	cmd.Wait()
-	close(done)
 	b, _ := os.ReadFile(out.Name())
 	if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
 		t.Fatalf("the session did not finish within 30s; it printed:\n%s", lastLines(string(b), 20))

@@ -162,18 +162,16 @@ func (sh *shell) lastStatus() int {
 }
 
 // killLater makes sure pid, a process the test cannot wait for (the
-// shell's child, or the launch-mode tracer), is gone when the test ends.
-// It is killed only if it still runs exe, in case it ended and its pid
-// was reused.
+// shell's child, or the launch-mode tracer), is gone when the test ends,
+// if it runs exe now: the kill goes through a pidfd taken now, so it
+// cannot reach another process that reuses the pid later.
 func killLater(t *testing.T, pid int, exe string) {
 	if r, err := filepath.EvalSymlinks(exe); err == nil {
 		exe = r
 	}
-	t.Cleanup(func() {
-		if p, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && p == exe {
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
-	})
+	if p, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && p == exe {
+		testprog.KillLater(t, pid)
+	}
 }
 
 // waitGone waits until pid no longer exists (or is a zombie).

@@ -449,7 +449,7 @@ func TestSnapshotStoppedProcess(t *testing.T) {
 			t.Fatal("no child and ready lines")
 		}
 	}
-	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) })
+	testprog.KillLater(t, child)
 	inCall(t, child, 34)
 	syscall.Kill(child, syscall.SIGSTOP)
 	parent.Expect("parent saw stopped 19", shortWait)

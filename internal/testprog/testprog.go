@@ -92,6 +92,15 @@ func Start(tb testing.TB, args ...string) *Proc {
 // waitReady, it waits for the "ready" line first.
 func StartCmd(tb testing.TB, cmd *exec.Cmd, waitReady bool) *Proc {
 	tb.Helper()
+	if cmd.SysProcAttr == nil {
+		// A process group of its own, whose parent (the test) is in
+		// another group of the same session: never orphaned, so stop
+		// signals with their default action stop it. In an orphaned
+		// group (a test run by a process that left its session, such as
+		// a daemon or a shell's background job whose shell exited) the
+		// kernel discards SIGTSTP, SIGTTIN and SIGTTOU.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -210,4 +219,21 @@ func Syscall(pid int) int {
 		return -2
 	}
 	return n
+}
+
+// KillLater makes sure the process pid is killed when the test ends. It
+// holds a pidfd from now on, so the kill can only reach that process: a
+// kill by pid number at the end of a test may hit an unrelated process
+// that got the number after this one was reaped (by the tracer, by its
+// own parent), and pids wrap quickly while tests create thousands of
+// threads. A process already gone is left alone.
+func KillLater(tb testing.TB, pid int) {
+	fd, _, errno := syscall.Syscall(434 /* SYS_PIDFD_OPEN, every architecture */, uintptr(pid), 0, 0)
+	if errno != 0 {
+		return // gone already (ESRCH)
+	}
+	tb.Cleanup(func() {
+		syscall.Syscall6(424 /* SYS_PIDFD_SEND_SIGNAL */, fd, uintptr(syscall.SIGKILL), 0, 0, 0, 0)
+		syscall.Close(int(fd))
+	})
 }
