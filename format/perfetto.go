@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"io"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/seize-dev/seize/filter"
 	"github.com/seize-dev/seize/internal/ptrace"
+	"github.com/seize-dev/seize/sysabi"
 )
 
 // Perfetto writes a trace in the Chrome Trace Event format (the JSON
@@ -172,8 +175,38 @@ func (p *Perfetto) Syscall(c *Syscall) {
 	if c.Status != "successful" {
 		p.argStr(false, "status", c.Status)
 	}
+	if c.Injected != nil {
+		p.argStr(false, "injected", InjectText(c.Injected))
+	}
 	p.b = append(p.b, '}')
 	p.end()
+}
+
+// InjectText describes what -e inject= did to a call, one "key=value" per
+// action, as JSON's "injected" object names them: "error=ENOENT",
+// "retval=42", "signal=SIGUSR1", "delay_enter=100ms", "delay_exit=2ms".
+func InjectText(in *filter.Inject) string {
+	var parts []string
+	if in.Actions&filter.InjectError != 0 {
+		name := sysabi.ErrnoName(in.Error)
+		if name == "" {
+			name = strconv.Itoa(in.Error)
+		}
+		parts = append(parts, "error="+name)
+	}
+	if in.Actions&filter.InjectRetval != 0 {
+		parts = append(parts, "retval="+strconv.FormatInt(in.Retval, 10))
+	}
+	if in.Actions&filter.InjectSignal != 0 {
+		parts = append(parts, "signal="+SignalName(syscall.Signal(in.Signal)))
+	}
+	if in.Actions&filter.InjectDelayEnter != 0 {
+		parts = append(parts, "delay_enter="+in.DelayEnter.String())
+	}
+	if in.Actions&filter.InjectDelayExit != 0 {
+		parts = append(parts, "delay_exit="+in.DelayExit.String())
+	}
+	return strings.Join(parts, " ")
 }
 
 // Name names a thread "comm tid" and, for a process's leader or a new

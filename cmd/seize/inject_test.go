@@ -366,6 +366,30 @@ func TestInjectJSON(t *testing.T) {
 	}
 }
 
+// TestInjectPerfetto: --format perfetto marks a tampered call's slice
+// with an "injected" argument naming what was done; other calls have none.
+func TestInjectPerfetto(t *testing.T) {
+	tracee := testprog.Tracee(t)
+	r := runTool(t, seizeBin, []string{"--format", "perfetto", "-e", "trace=chdir",
+		"-e", "inject=chdir:error=ENOENT:delay_exit=2ms:when=2"}, tracee, "inject", "3")
+	var evs []perfettoEvent
+	if err := json.Unmarshal([]byte(r.trace), &evs); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, r.trace)
+	}
+	var marks []string
+	for _, e := range evs {
+		if e.Ph == "X" && e.Name == "chdir" {
+			var args map[string]any
+			json.Unmarshal(e.Args, &args)
+			inj, _ := args["injected"].(string)
+			marks = append(marks, inj)
+		}
+	}
+	if want := []string{"", "error=ENOENT delay_exit=2ms", ""}; fmt.Sprint(marks) != fmt.Sprint(want) {
+		t.Errorf("injected marks of the chdir slices: %q, want %q\n%s", marks, want, r.trace)
+	}
+}
+
 // TestInjectSkipsTheCall: error= and retval= replace the call: mkdir made
 // to fail, or to succeed, creates nothing either way.
 func TestInjectSkipsTheCall(t *testing.T) {

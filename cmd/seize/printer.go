@@ -665,6 +665,7 @@ func (p *printer) exit(ev *seize.Event) {
 			var rec format.Syscall
 			p.record(t, &rec)
 			rec.Result, rec.Ret, rec.Errno, rec.Status = result, ev.Ret, errno, st.String()
+			rec.Injected = injected
 			p.pf.Syscall(&rec)
 		}
 	}
