@@ -92,6 +92,8 @@ const (
 
 func neg(v int64) uint64 { return uint64(v) }
 
+func neg32(v int32) uint32 { return uint32(v) }
+
 func TestDecodeFiles(t *testing.T) {
 	runCases(t, []callCase{
 		{name: "openat", call: "openat", args: [6]uint64{atFDCWD, pathA, 0o2000000},
@@ -328,6 +330,32 @@ func TestDecodeProcesses(t *testing.T) {
 				m.at(bufA, words{}.u32(17).u32(0).u32(2).pad(4).u32(9).u32(0).u32(9).pad(4).u64(1).u64(2).pad(80))
 			},
 			want: `waitid(P_PID, 9, {si_signo=SIGCHLD, si_code=CLD_KILLED, si_pid=9, si_uid=0, si_status=SIGKILL, si_utime=1 /* 0.01 s */, si_stime=2 /* 0.02 s */}, WEXITED, NULL) = 0`},
+		{name: "rt_sigtimedwait timer", call: "rt_sigtimedwait", args: [6]uint64{bufB, bufA, 0, 8}, ret: 14,
+			mem: func(m *fakeMem) { m.at(bufB, words{}.u64(1<<13)) },
+			kern: func(m *fakeMem) {
+				m.at(bufA, words{}.u32(14).u32(0).u32(neg32(-2)).pad(4).u32(11).u32(1).u64(0x55).pad(88))
+			},
+			want: `rt_sigtimedwait([ALRM], {si_signo=SIGALRM, si_code=SI_TIMER, si_timerid=0xb, si_overrun=1, si_int=85, si_ptr=0x55}, NULL, 8) = 14 (SIGALRM)`},
+		{name: "rt_sigtimedwait seccomp", call: "rt_sigtimedwait", args: [6]uint64{bufB, bufA, 0, 8}, ret: 31,
+			mem: func(m *fakeMem) { m.at(bufB, words{}.u64(1<<30)) },
+			kern: func(m *fakeMem) {
+				m.at(bufA, words{}.u32(31).u32(1).u32(1).pad(4).u64(0x401000).u32(110).u32(uint32(sysabi.ArchX86_64)).pad(88))
+			},
+			want: `rt_sigtimedwait([SYS], {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_errno=1, si_call_addr=0x401000, si_syscall=__NR_getppid, si_arch=AUDIT_ARCH_X86_64}, NULL, 8) = 31 (SIGSYS)`},
+		{name: "rt_sigtimedwait timeout", call: "rt_sigtimedwait", args: [6]uint64{bufB, bufA, pathA, 8}, errno: 11,
+			mem:  func(m *fakeMem) { m.at(bufB, words{}.u64(1<<9)); m.at(pathA, words{}.u64(0).u64(1000000)) },
+			want: `rt_sigtimedwait([USR1], 0x3000, {tv_sec=0, tv_nsec=1000000}, 8) = -1 EAGAIN (Resource temporarily unavailable)`},
+		{name: "rt_sigtimedwait i386 queue", arch: i386, call: "rt_sigtimedwait", args: [6]uint64{bufB, bufA, 0, 8}, ret: 34,
+			mem: func(m *fakeMem) { m.at(bufB, words{}.u64(1<<33)) },
+			kern: func(m *fakeMem) {
+				m.at(bufA, words{}.u32(34).u32(0).u32(neg32(-1)).u32(9).u32(0).u32(42).pad(104))
+			},
+			want: `rt_sigtimedwait([RT_2], {si_signo=SIGRT_2, si_code=SI_QUEUE, si_pid=9, si_uid=0, si_int=42, si_ptr=0x2a}, NULL, 8) = 34 (SIGRT_2)`},
+		{name: "rt_tgsigqueueinfo", call: "rt_tgsigqueueinfo", args: [6]uint64{9, 10, 12, bufA},
+			mem: func(m *fakeMem) {
+				m.at(bufA, words{}.u32(12).u32(0).u32(neg32(-1)).pad(4).u32(9).u32(0).u64(7).pad(88))
+			},
+			want: `rt_tgsigqueueinfo(9, 10, SIGUSR2, {si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=9, si_uid=0, si_int=7, si_ptr=0x7}) = 0`},
 		{name: "kill", call: "kill", args: [6]uint64{neg(-5), 15}, want: `kill(-5, SIGTERM) = 0`},
 		{name: "tgkill rt", call: "tgkill", args: [6]uint64{1, 2, 34}, want: `tgkill(1, 2, SIGRT_2) = 0`},
 		{name: "prlimit64", call: "prlimit64", args: [6]uint64{0, 3, 0, bufA},

@@ -370,6 +370,20 @@ func (p *printer) step(st step) {
 			return
 		}
 		p.siginfo(v)
+	case kSigwaitInfo:
+		// At exit only when there is one to read (kind.atExit); strace
+		// then prints the address if the call failed.
+		if !p.exit || p.failed() || v == 0 {
+			p.ptr(v)
+			return
+		}
+		p.siginfo(v)
+	case kSiginfoIn:
+		if v == 0 {
+			p.ptr(v)
+			return
+		}
+		p.siginfo(v)
 	case kArchPrctlAddr:
 		if p.exit {
 			if p.failed() {
@@ -660,7 +674,10 @@ var ptraceEvents = &xlat{vals: []xval{
 	{unix.PTRACE_EVENT_SECCOMP, "PTRACE_EVENT_SECCOMP"}, {unix.PTRACE_EVENT_STOP, "PTRACE_EVENT_STOP"},
 }}
 
-// siginfo prints the siginfo_t waitid fills in.
+// siginfo prints a siginfo_t (waitid's, rt_sigtimedwait's, the one
+// rt_sigqueueinfo sends) with the fields strace prints for its signal and
+// si_code, in strace's order (the same as format.SigInfo for the
+// "--- SIG ... ---" lines).
 func (p *printer) siginfo(addr uint64) {
 	var b [48]byte
 	if !p.read(addr, b[:]) {
@@ -668,6 +685,7 @@ func (p *printer) siginfo(addr uint64) {
 		return
 	}
 	signo := int64(int32(le.Uint32(b[0:])))
+	errno := int64(int32(le.Uint32(b[4:])))
 	code := int(int32(le.Uint32(b[8:])))
 	if signo == 0 {
 		p.s("{}")
@@ -681,33 +699,46 @@ func (p *printer) siginfo(addr uint64) {
 	} else {
 		p.dec(int64(code))
 	}
+	if errno != 0 {
+		p.s(", si_errno=")
+		p.dec(errno)
+	}
 	// The union starts after three ints, aligned to the word size.
 	off := 12
 	if p.wide() {
 		off = 16
 	}
-	ws := p.wordSize()
-	p.s(", si_pid=")
-	p.dec(int64(int32(le.Uint32(b[off:]))))
-	p.s(", si_uid=")
-	p.udec(uint64(le.Uint32(b[off+4:])))
-	if signo == int64(unix.SIGCHLD) {
-		status := int64(int32(le.Uint32(b[off+8:])))
-		p.s(", si_status=")
-		if code == 2 || code == 3 { // CLD_KILLED, CLD_DUMPED
-			p.sig(status)
-		} else {
-			p.dec(status)
+	sysabi.SigInfoFields(int(signo), code, b[off:], p.wordSize(), func(f sysabi.SigField) {
+		p.s(", ")
+		p.s(f.Key)
+		p.s("=")
+		switch f.Kind {
+		case sysabi.SigNum:
+			p.dec(f.Val)
+		case sysabi.SigHex:
+			p.hex(uint64(f.Val))
+		case sysabi.SigAddr:
+			p.ptr(uint64(f.Val))
+		case sysabi.SigPtr:
+			p.hex(uint64(f.Val))
+		case sysabi.SigTicks:
+			p.clockT(f.Val)
+		case sysabi.SigSignal:
+			p.sig(f.Val)
+		case sysabi.SigSyscall:
+			if n := sysabi.SigSyscallName(f.Arch, f.Val); n != "" {
+				p.s(n)
+			} else {
+				p.dec(f.Val)
+			}
+		case sysabi.SigArch:
+			if n := sysabi.Arch(uint32(f.Val)).AuditName(); n != "" {
+				p.s(n)
+			} else {
+				p.hex(uint64(uint32(f.Val)))
+			}
 		}
-		u := off + 8 + ws // si_utime: a clock_t after si_status, aligned
-		if ws == 8 {
-			u = off + 16
-		}
-		p.s(", si_utime=")
-		p.clockT(p.sword(b[u:]))
-		p.s(", si_stime=")
-		p.clockT(p.sword(b[u+ws:]))
-	}
+	})
 	p.s("}")
 }
 

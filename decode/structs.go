@@ -902,6 +902,19 @@ func (p *printer) fdBits(set []byte, nfds int64, paths bool) {
 }
 
 // selectResult prints select's "N (in [3], out [4], left {...})".
+// sigwaitResult prints rt_sigtimedwait's result, the signal taken, as
+// strace does: "10 (SIGUSR1)".
+func sigwaitResult(p *printer) bool {
+	ret := p.c.ret
+	p.dec(ret)
+	if ret > 0 {
+		p.s(" (")
+		p.sig(ret)
+		p.s(")")
+	}
+	return true
+}
+
 func selectResult(p *printer) bool {
 	ret := p.c.ret
 	p.dec(ret)

@@ -109,6 +109,8 @@ const (
 	kMpolModeOut                // int *mode filled by get_mempolicy
 	kNodemaskIn                 // nodemask of b (maxnode) bits
 	kNodemaskOut                // nodemask of b bits, output
+	kSigwaitInfo                // rt_sigtimedwait's siginfo_t *, filled in (at exit unless NULL)
+	kSiginfoIn                  // siginfo_t sent (rt_sigqueueinfo)
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -136,6 +138,10 @@ func (k kind) atExit(p *printer) bool {
 		return p.clone3AtExit()
 	case kPrctlArgs:
 		return prctlAtExit(c)
+	case kSigwaitInfo:
+		// strace reads it at exit only if it will print it, and then
+		// prints the timeout after it, as read at entry.
+		return c.args[1] != 0 && !p.d.Opts.NoDeref
 	case kArchPrctlAddr:
 		// The ARCH_GET_* codes store through the address.
 		switch c.args[0] {
@@ -348,6 +354,10 @@ var syscallTable = map[string]*sysDesc{
 	"sigaltstack":    d(rDec, a(kStackIn, 0), a(kStackOut, 1)),
 	"rt_sigsuspend":  d(rDec, ab(kSigsetIn, 0, 1), a(kUlong, 1)),
 	"rt_sigpending":  d(rDec, ab(kSigsetOut, 0, 1), a(kUlong, 1)),
+	"rt_sigtimedwait": {steps: []step{ab(kSigsetIn, 0, 3), a(kSigwaitInfo, 1), a(kTimespecIn, 2), a(kUlong, 3)},
+		ret: rExtra, extra: sigwaitResult},
+	"rt_sigqueueinfo":   d(rDec, a(kInt, 0), a(kSig, 1), a(kSiginfoIn, 2)),
+	"rt_tgsigqueueinfo": d(rDec, a(kInt, 0), a(kInt, 1), a(kSig, 2), a(kSiginfoIn, 3)),
 
 	// Network.
 	"socket":      d(rFd, at(kEnum, 0, addressFamilies), a(kSockType, 1), a(kSockProto, 2)),
@@ -427,6 +437,7 @@ var i386Table = map[string]*sysDesc{
 	"clock_getres_time64":    {steps: []step{at(kEnum, 0, clockIDs), a(kTimespecOut, 1)}, t64: true},
 	"clock_nanosleep_time64": {steps: []step{at(kEnum, 0, clockIDs), at(kFlags, 1, timerFlags), a(kTimespecIn, 2), a(kNanoRem, 3)}, t64: true},
 	"futex_time64":           {steps: []step{a(kPtr, 0), a(kFutex, 1)}, t64: true},
+	"rt_sigtimedwait_time64": {steps: []step{ab(kSigsetIn, 0, 3), a(kSigwaitInfo, 1), a(kTimespecIn, 2), a(kUlong, 3)}, ret: rExtra, extra: sigwaitResult, t64: true},
 	"ppoll_time64":           {steps: []step{ab(kPollfds, 0, 1), a(kUint, 1), a(kTimespecIn, 2), ab(kSigsetIn, 3, 4), a(kUlong, 4)}, ret: rExtra, extra: pollResult, t64: true},
 	"pselect6_time64":        {steps: []step{a(kInt, 0), a(kFdset, 1), a(kFdset, 2), a(kFdset, 3), a(kTimespecIn, 4), a(kPselectSig, 5)}, ret: rExtra, extra: selectResult, t64: true},
 	"_newselect":             {steps: []step{a(kInt, 0), a(kFdset, 1), a(kFdset, 2), a(kFdset, 3), a(kTimevalIn, 4)}, ret: rExtra, extra: selectResult},

@@ -17,16 +17,6 @@ func SignalName(sig syscall.Signal) string {
 	return strconv.Itoa(int(sig))
 }
 
-// si_code values that are the same for every signal.
-const (
-	siUser   = 0
-	siKernel = 0x80
-	siQueue  = -1
-	siTimer  = -2
-	siMesgq  = -3
-	siTkill  = -6
-)
-
 // sigField is one field of a siginfo as strace prints it: a name
 // ("SIGCHLD", "CLD_EXITED", "x86_64"), a number, or an address (hex, or
 // NULL when zero).
@@ -35,7 +25,8 @@ type sigField struct {
 	sym   string
 	num   int64
 	kind  uint8
-	plain bool // an address printed as %#lx even when zero (no NULL)
+	plain bool   // an address printed as %#lx even when zero (no NULL)
+	text  string // what the text form prints instead, if not ""
 }
 
 const (
@@ -43,6 +34,7 @@ const (
 	fieldSym
 	fieldAddr
 	fieldTicks // a clock_t: strace adds "/* 0.01 s */" in text when not 0
+	fieldHex   // a number strace prints in hex (%#x): a number in JSON
 )
 
 // userHZ is the unit of clock_t values (USER_HZ, sysconf(_SC_CLK_TCK)).
@@ -66,68 +58,43 @@ func appendTicks(dst []byte, v int64) []byte {
 
 // sigFields lists the fields strace prints for si, in its order.
 func sigFields(si *ptrace.SigInfo, emit func(sigField)) {
-	sig := syscall.Signal(si.Signo)
-	sym := func(key, s string) { emit(sigField{key: key, sym: s, kind: fieldSym}) }
-	num := func(key string, v int64) { emit(sigField{key: key, num: v, kind: fieldNum}) }
-	addr := func(key string, v uint64) { emit(sigField{key: key, num: int64(v), kind: fieldAddr}) }
-	sym("si_signo", SignalName(sig))
+	emit(sigField{key: "si_signo", sym: SignalName(syscall.Signal(si.Signo)), kind: fieldSym})
 	code := int(si.Code)
 	if n := sysabi.SigCodeName(int(si.Signo), code); n != "" {
-		sym("si_code", n)
+		emit(sigField{key: "si_code", sym: n, kind: fieldSym})
 	} else {
-		num("si_code", int64(code))
+		emit(sigField{key: "si_code", num: int64(code), kind: fieldNum})
 	}
 	if si.Errno != 0 {
-		num("si_errno", int64(si.Errno))
+		emit(sigField{key: "si_errno", num: int64(si.Errno), kind: fieldNum})
 	}
-	pidUID := func() {
-		num("si_pid", int64(si.Pid()))
-		num("si_uid", int64(si.UID()))
-	}
-	word := func(off int) uint64 {
-		var v uint64
-		for i := 7; i >= 0; i-- {
-			v = v<<8 | uint64(si.Fields[off+i])
+	sysabi.SigInfoFields(int(si.Signo), code, si.Fields[:], 8, func(sf sysabi.SigField) {
+		f := sigField{key: sf.Key, num: sf.Val}
+		switch sf.Kind {
+		case sysabi.SigNum:
+			f.kind = fieldNum
+		case sysabi.SigHex:
+			f.kind = fieldHex
+		case sysabi.SigAddr:
+			f.kind = fieldAddr
+		case sysabi.SigPtr:
+			f.kind, f.plain = fieldAddr, true
+		case sysabi.SigTicks:
+			f.kind = fieldTicks
+		case sysabi.SigSignal:
+			f.kind, f.sym = fieldSym, SignalName(syscall.Signal(sf.Val))
+		case sysabi.SigSyscall:
+			// strace's text names the call; JSON keeps the number.
+			f.kind, f.text = fieldNum, sysabi.SigSyscallName(sf.Arch, sf.Val)
+		case sysabi.SigArch:
+			a := sysabi.Arch(uint32(sf.Val))
+			f.kind, f.sym, f.text = fieldSym, a.String(), a.AuditName()
+			if f.text == "" {
+				f.text = Hex(uint64(uint32(sf.Val)))
+			}
 		}
-		return v
-	}
-	value := func() {
-		v := si.Value()
-		num("si_int", int64(int32(v)))
-		emit(sigField{key: "si_ptr", num: int64(v), kind: fieldAddr, plain: true})
-	}
-	switch {
-	case code == siUser || code == siTkill:
-		pidUID()
-	case code == siQueue || code == siMesgq:
-		pidUID()
-		value()
-	case code == siTimer:
-		num("si_timerid", int64(si.Pid()))
-		num("si_overrun", int64(int32(si.UID())))
-		value()
-	case code <= 0 || code == siKernel:
-		// Nothing more is defined.
-	case sig == syscall.SIGCHLD:
-		pidUID()
-		if code == 1 { // CLD_EXITED
-			num("si_status", int64(si.Status()))
-		} else {
-			sym("si_status", SignalName(syscall.Signal(si.Status())))
-		}
-		emit(sigField{key: "si_utime", num: int64(word(16)), kind: fieldTicks})
-		emit(sigField{key: "si_stime", num: int64(word(24)), kind: fieldTicks})
-	case sig == syscall.SIGSEGV || sig == syscall.SIGBUS || sig == syscall.SIGILL ||
-		sig == syscall.SIGFPE || sig == syscall.SIGTRAP:
-		addr("si_addr", si.Addr())
-	case sig == syscall.SIGIO:
-		num("si_band", int64(word(0)))
-		num("si_fd", int64(int32(word(8))))
-	case sig == syscall.SIGSYS:
-		emit(sigField{key: "si_call_addr", num: int64(word(0)), kind: fieldAddr, plain: true})
-		num("si_syscall", int64(int32(word(8))))
-		sym("si_arch", sysabi.Arch(uint32(word(8)>>32)).String())
-	}
+		emit(f)
+	})
 }
 
 // SigInfo formats a siginfo in strace's braces:
@@ -143,6 +110,10 @@ func SigInfo(si *ptrace.SigInfo) string {
 		first = false
 		b.WriteString(f.key)
 		b.WriteString("=")
+		if f.text != "" {
+			b.WriteString(f.text)
+			return
+		}
 		switch f.kind {
 		case fieldSym:
 			b.WriteString(f.sym)
@@ -150,6 +121,8 @@ func SigInfo(si *ptrace.SigInfo) string {
 			b.WriteString(strconv.FormatInt(f.num, 10))
 		case fieldTicks:
 			b.Write(appendTicks(nil, f.num))
+		case fieldHex:
+			b.WriteString(Hex(uint64(f.num)))
 		case fieldAddr:
 			// si_addr prints NULL for zero; si_ptr and si_call_addr %#lx.
 			if f.num == 0 && !f.plain {
@@ -178,7 +151,7 @@ func appendSigInfoJSON(dst []byte, si *ptrace.SigInfo) []byte {
 		switch f.kind {
 		case fieldSym:
 			dst = appendJSONString(dst, f.sym)
-		case fieldNum, fieldTicks:
+		case fieldNum, fieldTicks, fieldHex:
 			dst = strconv.AppendInt(dst, f.num, 10)
 		case fieldAddr:
 			dst = append(dst, '"')

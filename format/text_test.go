@@ -2,12 +2,14 @@ package format
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/seize-dev/seize/internal/ptrace"
+	"github.com/seize-dev/seize/sysabi"
 )
 
 var t0 = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.Local)
@@ -176,5 +178,39 @@ func TestSignalLineTicks(t *testing.T) {
 	si.Fields[16], si.Fields[24] = 0, 0
 	if got := SignalLine(syscall.SIGCHLD, &si); !strings.HasSuffix(got, "si_utime=0, si_stime=0} ---") {
 		t.Errorf("zero ticks: %s", got)
+	}
+}
+
+// TestSignalLineTimerAndSeccomp: strace prints a timer's si_timerid in hex
+// and a SIGSYS's call and architecture by name; JSON keeps numbers for
+// si_timerid and si_syscall and the short architecture name.
+func TestSignalLineTimerAndSeccomp(t *testing.T) {
+	var si ptrace.SigInfo
+	si.Signo = int32(syscall.SIGALRM)
+	si.Code = -2      // SI_TIMER
+	si.Fields[0] = 11 // si_tid (the timer)
+	si.Fields[4] = 1  // si_overrun
+	si.Fields[8] = 0x55
+	if got, want := SignalLine(syscall.SIGALRM, &si), "--- SIGALRM {si_signo=SIGALRM, si_code=SI_TIMER, si_timerid=0xb, si_overrun=1, si_int=85, si_ptr=0x55} ---"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := string(appendSigInfoJSON(nil, &si)), `{"si_signo":"SIGALRM","si_code":"SI_TIMER","si_timerid":11,"si_overrun":1,"si_int":85,"si_ptr":"0x55"}`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+
+	si = ptrace.SigInfo{Signo: int32(syscall.SIGSYS), Code: 1} // SYS_SECCOMP
+	binary.LittleEndian.PutUint64(si.Fields[0:], 0x401000)     // si_call_addr
+	binary.LittleEndian.PutUint32(si.Fields[8:], 110)          // si_syscall: getppid
+	binary.LittleEndian.PutUint32(si.Fields[12:], uint32(sysabi.ArchX86_64))
+	if got, want := SignalLine(syscall.SIGSYS, &si), "--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, si_call_addr=0x401000, si_syscall=__NR_getppid, si_arch=AUDIT_ARCH_X86_64} ---"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := string(appendSigInfoJSON(nil, &si)), `{"si_signo":"SIGSYS","si_code":"SYS_SECCOMP","si_call_addr":"0x401000","si_syscall":110,"si_arch":"x86_64"}`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	binary.LittleEndian.PutUint32(si.Fields[8:], 100000) // no such call
+	binary.LittleEndian.PutUint32(si.Fields[12:], 0x1234)
+	if got := SignalLine(syscall.SIGSYS, &si); !strings.HasSuffix(got, "si_syscall=100000, si_arch=0x1234} ---") {
+		t.Errorf("unknown call and architecture: %s", got)
 	}
 }

@@ -39,6 +39,20 @@ func (a Arch) String() string {
 	return fmt.Sprintf("arch_%#x", uint32(a))
 }
 
+// AuditName returns the AUDIT_ARCH_* name strace prints for a, such as
+// "AUDIT_ARCH_X86_64", or "" for an architecture without a table here.
+func (a Arch) AuditName() string {
+	switch a {
+	case ArchX86_64:
+		return "AUDIT_ARCH_X86_64"
+	case ArchI386:
+		return "AUDIT_ARCH_I386"
+	case ArchAArch64:
+		return "AUDIT_ARCH_AARCH64"
+	}
+	return ""
+}
+
 // NativeArch returns the architecture of the running binary, derived from
 // runtime.GOARCH, or 0 if it is not one of the architectures above.
 func NativeArch() Arch {

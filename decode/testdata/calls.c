@@ -350,6 +350,36 @@ static void signals(void) {
 	sigaltstack(&ss, &oss);
 	sigaltstack(NULL, &oss);
 	raise(SIGUSR1);
+	// rt_sigtimedwait: a timeout, a signal with and without its siginfo,
+	// a queued one, a bad timeout; rt_sigqueueinfo and rt_tgsigqueueinfo.
+	sigset_t w;
+	sigemptyset(&w);
+	sigaddset(&w, SIGUSR2);
+	sigaddset(&w, SIGRTMIN);
+	sigprocmask(SIG_BLOCK, &w, NULL);
+	struct timespec wts = {0, 1000000};
+	siginfo_t wsi;
+	sigtimedwait(&w, &wsi, &wts);
+	sigtimedwait(&w, NULL, &wts);
+	kill(getpid(), SIGUSR2);
+	sigtimedwait(&w, &wsi, &wts);
+	union sigval sv = {.sival_int = 42};
+	sigqueue(getpid(), SIGRTMIN, sv);
+	sigtimedwait(&w, &wsi, NULL);
+	kill(getpid(), SIGUSR2);
+	sigtimedwait(&w, NULL, NULL);
+	siginfo_t q;
+	memset(&q, 0, sizeof q);
+	q.si_signo = SIGUSR2;
+	q.si_code = SI_QUEUE;
+	q.si_pid = getpid();
+	q.si_value.sival_int = 7;
+	syscall(SYS_rt_tgsigqueueinfo, getpid(), getpid(), SIGUSR2, &q);
+	sigtimedwait(&w, &wsi, &wts);
+	syscall(SYS_rt_sigqueueinfo, getpid(), SIGUSR2, &q);
+	sigtimedwait(&w, &wsi, (struct timespec *)1);
+	sigtimedwait(&w, &wsi, &wts); // takes that SIGUSR2
+	sigprocmask(SIG_UNBLOCK, &w, NULL);
 }
 
 static void network(void) {
