@@ -477,6 +477,17 @@ func (p *printer) step(st step) {
 			return
 		}
 		p.cpuset(v, uint64(c.ret))
+	case kSigevent:
+		p.sigevent(v)
+	case kTimerIDOut, kItimerspecIn, kItimerspecOut:
+		switch {
+		case st.k != kItimerspecIn && p.failed():
+			p.ptr(v) // nothing was written
+		case st.k == kTimerIDOut:
+			p.intPtr(v)
+		default:
+			p.itimerspec(v, c.desc.t64)
+		}
 	case kItimerIn:
 		p.itimerval(v)
 	case kItimerOut:
@@ -1158,6 +1169,77 @@ func (p *printer) itimerval(addr uint64) {
 	p.timeval(addr)
 	p.s(", it_value=")
 	p.timeval(addr + tv)
+	p.s("}")
+}
+
+// itimerspec prints a struct itimerspec: two timespecs (t64: the 64-bit
+// layout on i386).
+func (p *printer) itimerspec(addr uint64, t64 bool) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	ts := uint64(16)
+	if !p.wide() && !t64 {
+		ts = 8
+	}
+	if _, _, ok := p.readTimePair(addr+ts, t64); !ok {
+		p.hex(addr)
+		return
+	}
+	p.s("{it_interval=")
+	p.timespec(addr, t64)
+	p.s(", it_value=")
+	p.timespec(addr+ts, t64)
+	p.s("}")
+}
+
+// sigevent prints a struct sigevent as strace does: the value, the
+// signal (by name when one is sent), how it notifies, and the thread or
+// function it notifies.
+func (p *printer) sigevent(addr uint64) {
+	if addr == 0 {
+		p.s("NULL")
+		return
+	}
+	ws := p.wordSize()
+	var b [32]byte
+	if !p.read(addr, b[:3*ws+8]) { // value, signo, notify, the union's two words
+		p.hex(addr)
+		return
+	}
+	word := func(off int) uint64 {
+		if ws == 8 {
+			return le.Uint64(b[off:])
+		}
+		return uint64(le.Uint32(b[off:]))
+	}
+	signo := int64(int32(le.Uint32(b[ws:])))
+	notify := uint64(le.Uint32(b[ws+4:]))
+	un := ws + 8
+	p.s("{sigev_value={sival_int=")
+	p.dec(int64(int32(le.Uint32(b[0:]))))
+	p.s(", sival_ptr=")
+	p.hex(word(0))
+	p.s("}, sigev_signo=")
+	switch notify {
+	case 0, 2, 4: // SIGEV_SIGNAL, SIGEV_THREAD, SIGEV_THREAD_ID
+		p.sig(signo)
+	default:
+		p.udec(uint64(uint32(signo)))
+	}
+	p.s(", sigev_notify=")
+	p.b = appendEnum(p.b, sigevNotify, notify)
+	switch notify {
+	case 4:
+		p.s(", sigev_notify_thread_id=")
+		p.dec(int64(int32(le.Uint32(b[un:]))))
+	case 2:
+		p.s(", sigev_notify_function=")
+		p.ptr(word(un))
+		p.s(", sigev_notify_attributes=")
+		p.ptr(word(un + ws))
+	}
 	p.s("}")
 }
 

@@ -111,6 +111,10 @@ const (
 	kNodemaskOut                // nodemask of b bits, output
 	kSigwaitInfo                // rt_sigtimedwait's siginfo_t *, filled in (at exit unless NULL)
 	kSiginfoIn                  // siginfo_t sent (rt_sigqueueinfo)
+	kSigevent                   // struct sigevent (timer_create)
+	kTimerIDOut                 // timer_t the kernel fills in: [3]
+	kItimerspecIn               // struct itimerspec
+	kItimerspecOut              // struct itimerspec, output
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -121,7 +125,7 @@ var exitKinds = [...]bool{
 	kTimevalOut: true, kTimezoneOut: true, kRlimitOut: true, kRlimitLOut: true, kUtsnameOut: true,
 	kEpollEventsOut: true, kWaitStatus: true, kSiginfoOut: true, kNanoRem: true, kLlseekRes: true,
 	kOffInOut: true, kItimerOut: true, kStatfsOut: true, kSysinfoOut: true, kGidsOut: true, kCPUSetOut: true,
-	kMpolModeOut: true, kNodemaskOut: true,
+	kMpolModeOut: true, kNodemaskOut: true, kTimerIDOut: true, kItimerspecOut: true,
 }
 
 // atExit tells whether a step prints at exit, for the call's arguments.
@@ -392,12 +396,20 @@ var syscallTable = map[string]*sysDesc{
 	"epoll_pwait2":  {steps: []step{fd0, a(kEpollEventsOut, 1), a(kInt, 2), a(kTimespecIn, 3), ab(kSigsetIn, 4, 5), a(kUlong, 5)}, t64: true},
 
 	// Futexes and time.
-	"futex":           d(rDec, a(kPtr, 0), a(kFutex, 1)),
-	"nanosleep":       d(rDec, a(kTimespecIn, 0), a(kNanoRem, 1)),
-	"clock_nanosleep": d(rDec, at(kEnum, 0, clockIDs), at(kFlags, 1, timerFlags), a(kTimespecIn, 2), a(kNanoRem, 3)),
-	"clock_gettime":   d(rDec, at(kEnum, 0, clockIDs), a(kTimespecOut, 1)),
-	"clock_getres":    d(rDec, at(kEnum, 0, clockIDs), a(kTimespecOut, 1)),
-	"gettimeofday":    d(rDec, a(kTimevalOut, 0), a(kTimezoneOut, 1)),
+	"futex":            d(rDec, a(kPtr, 0), a(kFutex, 1)),
+	"nanosleep":        d(rDec, a(kTimespecIn, 0), a(kNanoRem, 1)),
+	"clock_nanosleep":  d(rDec, at(kEnum, 0, clockIDs), at(kFlags, 1, timerFlags), a(kTimespecIn, 2), a(kNanoRem, 3)),
+	"clock_gettime":    d(rDec, at(kEnum, 0, clockIDs), a(kTimespecOut, 1)),
+	"timer_create":     d(rDec, at(kEnum, 0, clockIDs), a(kSigevent, 1), a(kTimerIDOut, 2)),
+	"timer_settime":    d(rDec, a(kInt, 0), at(kFlags, 1, timerFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)),
+	"timer_gettime":    d(rDec, a(kInt, 0), a(kItimerspecOut, 1)),
+	"timer_getoverrun": d(rDec, a(kInt, 0)),
+	"timer_delete":     d(rDec, a(kInt, 0)),
+	"timerfd_create":   {steps: []step{at(kEnum, 0, clockIDs), at(kFlags, 1, tfdFlags)}, ret: rFd},
+	"timerfd_settime":  d(rDec, fd0, at(kFlags, 1, tfdSetFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)),
+	"timerfd_gettime":  d(rDec, fd0, a(kItimerspecOut, 1)),
+	"clock_getres":     d(rDec, at(kEnum, 0, clockIDs), a(kTimespecOut, 1)),
+	"gettimeofday":     d(rDec, a(kTimevalOut, 0), a(kTimezoneOut, 1)),
 }
 
 // i386Table holds the i386 calls whose arguments differ from the 64-bit
@@ -433,6 +445,10 @@ var i386Table = map[string]*sysDesc{
 	"sigreturn":              noArg,
 	"waitpid":                d(rDec, a(kInt, 0), a(kWaitStatus, 1), at(kFlags, 2, waitOptions)),
 	"sendfile64":             d(rDec, fd0, a(kFd, 1), a(kPtr, 2), a(kUlong, 3)),
+	"timer_settime64":        {steps: []step{a(kInt, 0), at(kFlags, 1, timerFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)}, t64: true},
+	"timer_gettime64":        {steps: []step{a(kInt, 0), a(kItimerspecOut, 1)}, t64: true},
+	"timerfd_settime64":      {steps: []step{fd0, at(kFlags, 1, tfdSetFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)}, t64: true},
+	"timerfd_gettime64":      {steps: []step{fd0, a(kItimerspecOut, 1)}, t64: true},
 	"clock_gettime64":        {steps: []step{at(kEnum, 0, clockIDs), a(kTimespecOut, 1)}, t64: true},
 	"clock_getres_time64":    {steps: []step{at(kEnum, 0, clockIDs), a(kTimespecOut, 1)}, t64: true},
 	"clock_nanosleep_time64": {steps: []step{at(kEnum, 0, clockIDs), at(kFlags, 1, timerFlags), a(kTimespecIn, 2), a(kNanoRem, 3)}, t64: true},

@@ -432,6 +432,17 @@ var clockIDs = &xlat{unknown: "CLOCK_???", vals: []xval{
 
 var timerFlags = &xlat{unknown: "TIMER_???", vals: []xval{{unix.TIMER_ABSTIME, "TIMER_ABSTIME"}}}
 
+// tfdFlags: timerfd_create's flags; tfdSetFlags: timerfd_settime's.
+var (
+	tfdFlags    = &xlat{unknown: "TFD_???", vals: []xval{{unix.TFD_CLOEXEC, "TFD_CLOEXEC"}, {unix.TFD_NONBLOCK, "TFD_NONBLOCK"}}}
+	tfdSetFlags = &xlat{unknown: "TFD_TIMER_???", vals: []xval{{unix.TFD_TIMER_ABSTIME, "TFD_TIMER_ABSTIME"}, {2, "TFD_TIMER_CANCEL_ON_SET"}}}
+)
+
+// sigevNotify: struct sigevent's sigev_notify.
+var sigevNotify = &xlat{unknown: "SIGEV_???", vals: []xval{
+	{0, "SIGEV_SIGNAL"}, {1, "SIGEV_NONE"}, {2, "SIGEV_THREAD"}, {4, "SIGEV_THREAD_ID"},
+}}
+
 // archPrctlCodes: arch/x86/include/uapi/asm/prctl.h, as known to strace 6.1.
 var archPrctlCodes = &xlat{unknown: "ARCH_???", vals: []xval{
 	{0x1001, "ARCH_SET_GS"}, {0x1002, "ARCH_SET_FS"}, {0x1003, "ARCH_GET_FS"}, {0x1004, "ARCH_GET_GS"},

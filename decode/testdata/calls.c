@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
@@ -498,6 +499,34 @@ static void times(void) {
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &now);
 	struct timeval tv;
 	syscall(SYS_gettimeofday, &tv, NULL);
+	// POSIX timers and timerfds (raw calls: glibc's timer_t is not the
+	// kernel's id).
+	struct sigevent ev;
+	memset(&ev, 0, sizeof ev);
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGALRM;
+	ev.sigev_value.sival_int = 0x55;
+	int tid1, tid2, tid3;
+	syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &tid1);
+	ev.sigev_notify = SIGEV_NONE;
+	syscall(SYS_timer_create, CLOCK_REALTIME, &ev, &tid2);
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev._sigev_un._tid = 1;
+	syscall(SYS_timer_create, CLOCK_MONOTONIC, &ev, &tid3);
+	syscall(SYS_timer_create, CLOCK_MONOTONIC, (void *)1, &tid3);
+	struct itimerspec its = {{1, 5}, {2, 500000000}}, old;
+	syscall(SYS_timer_settime, tid2, 0, &its, &old);
+	syscall(SYS_timer_settime, tid2, TIMER_ABSTIME, &its, NULL);
+	syscall(SYS_timer_gettime, tid2, (void *)1);
+	syscall(SYS_timer_getoverrun, tid2);
+	syscall(SYS_timer_delete, tid2);
+	syscall(SYS_timer_delete, tid2);
+	syscall(SYS_timer_delete, tid1);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, &old);
+	timerfd_settime(tfd, 0, &its, NULL);
+	timerfd_settime(tfd, 0, (void *)1, NULL);
+	close(tfd);
 }
 
 static void startup(void) {

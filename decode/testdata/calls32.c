@@ -113,5 +113,25 @@ void _start(void) {
 	S1(20, 0);                               // getpid
 	S3(4, 1, (void *)8, 5);                  // write EFAULT
 	S1(10, "f32.txt");                       // unlink
+	// Signals waited for, and POSIX timers, in the 32-bit layouts.
+	u64 usr2 = 1ull << 11;
+	S4(175, 0, &usr2, 0, 8);                 // rt_sigprocmask(SIG_BLOCK, [USR2])
+	long me = S0(20);
+	S2(37, me, 12);                          // kill(me, SIGUSR2)
+	u32 si[32];
+	u32 wait32[2] = {0, 1000000};
+	S4(177, &usr2, si, wait32, 8);           // rt_sigtimedwait: SIGUSR2 SI_USER
+	u64 wait64[2] = {0, 1000000};
+	S4(421, &usr2, si, wait64, 8);           // rt_sigtimedwait_time64: EAGAIN
+	u32 ev[16] = {0x55, 14, 4, 1};           // value, SIGALRM, SIGEV_THREAD_ID, tid 1
+	u32 timer;
+	S3(259, 1, ev, &timer);                  // timer_create(CLOCK_MONOTONIC): EINVAL, tid 1 is not ours
+	ev[2] = 1;                               // SIGEV_NONE
+	S3(259, 1, ev, &timer);
+	u32 its32[4] = {1, 5, 2, 500000000};
+	S4(260, timer, 0, its32, 0);             // timer_settime
+	u64 its64[4] = {1, 5, 2, 500000000};
+	S4(409, timer, 1, its64, 0);             // timer_settime64 TIMER_ABSTIME
+	S1(263, timer);                          // timer_delete
 	S1(252, 0);                              // exit_group
 }
