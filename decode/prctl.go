@@ -401,7 +401,8 @@ func (p *printer) commName(addr uint64, n int) {
 	p.b = p.d.quote(p.b, s, !complete, 0)
 }
 
-// sockFprog prints struct sock_fprog: {len=N, filter=ADDR}.
+// sockFprog prints struct sock_fprog: {len=N, filter=ADDR}, or with -v
+// the instructions instead of ADDR.
 func (p *printer) sockFprog(addr uint64) {
 	ws := uint64(p.wordSize())
 	var b [16]byte
@@ -413,13 +414,18 @@ func (p *printer) sockFprog(addr uint64) {
 		p.hex(addr)
 		return
 	}
-	p.s("{len=")
-	p.udec(uint64(le.Uint16(b[:])))
-	p.s(", filter=")
+	n := le.Uint16(b[:])
+	filter := uint64(le.Uint32(b[4:]))
 	if ws == 8 {
-		p.ptr(le.Uint64(b[8:]))
+		filter = le.Uint64(b[8:])
+	}
+	p.s("{len=")
+	p.udec(uint64(n))
+	p.s(", filter=")
+	if p.d.Opts.Verbose {
+		p.bpfProgram(filter, int(n)) // -v: the instructions
 	} else {
-		p.ptr(uint64(le.Uint32(b[4:])))
+		p.ptr(filter)
 	}
 	p.s("}")
 }

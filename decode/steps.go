@@ -479,6 +479,8 @@ func (p *printer) step(st step) {
 		p.cpuset(v, uint64(c.ret))
 	case kSigevent:
 		p.sigevent(v)
+	case kSeccompFlags, kSeccompArg:
+		p.seccompArgs(st.k, v)
 	case kTimerIDOut, kItimerspecIn, kItimerspecOut:
 		switch {
 		case st.k != kItimerspecIn && p.failed():

@@ -115,6 +115,8 @@ const (
 	kTimerIDOut                 // timer_t the kernel fills in: [3]
 	kItimerspecIn               // struct itimerspec
 	kItimerspecOut              // struct itimerspec, output
+	kSeccompFlags               // seccomp(2)'s flags, by its operation
+	kSeccompArg                 // seccomp(2)'s argument, by its operation
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -142,6 +144,8 @@ func (k kind) atExit(p *printer) bool {
 		return p.clone3AtExit()
 	case kPrctlArgs:
 		return prctlAtExit(c)
+	case kSeccompArg:
+		return c.args[0] == 3 // SECCOMP_GET_NOTIF_SIZES fills it in
 	case kSigwaitInfo:
 		// strace reads it at exit only if it will print it, and then
 		// prints the timeout after it, as read at entry.
@@ -358,6 +362,7 @@ var syscallTable = map[string]*sysDesc{
 	"sigaltstack":    d(rDec, a(kStackIn, 0), a(kStackOut, 1)),
 	"rt_sigsuspend":  d(rDec, ab(kSigsetIn, 0, 1), a(kUlong, 1)),
 	"rt_sigpending":  d(rDec, ab(kSigsetOut, 0, 1), a(kUlong, 1)),
+	"seccomp":        d(rDec, at(kEnum, 0, seccompOps), a(kSeccompFlags, 1), a(kSeccompArg, 2)),
 	"rt_sigtimedwait": {steps: []step{ab(kSigsetIn, 0, 3), a(kSigwaitInfo, 1), a(kTimespecIn, 2), a(kUlong, 3)},
 		ret: rExtra, extra: sigwaitResult},
 	"rt_sigqueueinfo":   d(rDec, a(kInt, 0), a(kSig, 1), a(kSiginfoIn, 2)),

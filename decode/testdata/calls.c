@@ -320,6 +320,44 @@ static void processes(void) {
 	syscall(SYS_gettid);
 }
 
+// seccomp(2) and filter programs, none of them installed (bad flags or
+// operations): -v prints every instruction.
+static void seccomps(void) {
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xc000003e, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),
+		BPF_STMT(BPF_ST, 2),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_X, 0),
+		BPF_STMT(BPF_ALU | BPF_NEG, 0),
+		BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_X, 0, 2, 3),
+		BPF_STMT(BPF_MISC | BPF_TXA, 0),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | 7),
+		BPF_STMT(BPF_RET | BPF_K, 0x12340000),
+		BPF_STMT(0xffff, 0x10),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {sizeof f / sizeof f[0], f};
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0x80000000, &prog);
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 1 | 2 | 0x1000, &prog);
+	prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 1, 0);
+	struct sock_fprog bad = {3, (void *)8};
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0x80000000, &bad);
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_STRICT, 1, 0);
+	syscall(SYS_seccomp, 9, 0, 0);
+	unsigned int act = SECCOMP_RET_KILL_PROCESS;
+	syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act);
+	act = 0x12345678;
+	syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act);
+	struct seccomp_notif_sizes sz;
+	syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz);
+}
+
 static void signals(void) {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_usr1;
@@ -570,6 +608,7 @@ int main(int argc, char **argv) {
 	more();
 	prctls();
 	numa();
+	seccomps();
 	interrupted();
 	pid_t c = fork();
 	if (c == 0) {
