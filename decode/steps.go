@@ -479,6 +479,14 @@ func (p *printer) step(st step) {
 		p.cpuset(v, uint64(c.ret))
 	case kSigevent:
 		p.sigevent(v)
+	case kCapHeader:
+		p.capHeader(v)
+	case kCapDataIn, kCapDataOut:
+		if st.k == kCapDataOut && p.failed() {
+			p.ptr(v)
+			return
+		}
+		p.capData(v)
 	case kSeccompFlags, kSeccompArg:
 		p.seccompArgs(st.k, v)
 	case kTimerIDOut, kItimerspecIn, kItimerspecOut:

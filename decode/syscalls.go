@@ -117,6 +117,9 @@ const (
 	kItimerspecOut              // struct itimerspec, output
 	kSeccompFlags               // seccomp(2)'s flags, by its operation
 	kSeccompArg                 // seccomp(2)'s argument, by its operation
+	kCapHeader                  // struct __user_cap_header_struct
+	kCapDataIn                  // capability sets (capset)
+	kCapDataOut                 // capability sets filled in (capget)
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -127,7 +130,7 @@ var exitKinds = [...]bool{
 	kTimevalOut: true, kTimezoneOut: true, kRlimitOut: true, kRlimitLOut: true, kUtsnameOut: true,
 	kEpollEventsOut: true, kWaitStatus: true, kSiginfoOut: true, kNanoRem: true, kLlseekRes: true,
 	kOffInOut: true, kItimerOut: true, kStatfsOut: true, kSysinfoOut: true, kGidsOut: true, kCPUSetOut: true,
-	kMpolModeOut: true, kNodemaskOut: true, kTimerIDOut: true, kItimerspecOut: true,
+	kMpolModeOut: true, kNodemaskOut: true, kTimerIDOut: true, kItimerspecOut: true, kCapDataOut: true,
 }
 
 // atExit tells whether a step prints at exit, for the call's arguments.
@@ -362,6 +365,9 @@ var syscallTable = map[string]*sysDesc{
 	"sigaltstack":    d(rDec, a(kStackIn, 0), a(kStackOut, 1)),
 	"rt_sigsuspend":  d(rDec, ab(kSigsetIn, 0, 1), a(kUlong, 1)),
 	"rt_sigpending":  d(rDec, ab(kSigsetOut, 0, 1), a(kUlong, 1)),
+	"capget":         d(rDec, a(kCapHeader, 0), a(kCapDataOut, 1)),
+	"capset":         d(rDec, a(kCapHeader, 0), a(kCapDataIn, 1)),
+	"eventfd2":       d(rFd, a(kUint, 0), at(kFlags, 1, efdFlags)),
 	"seccomp":        d(rDec, at(kEnum, 0, seccompOps), a(kSeccompFlags, 1), a(kSeccompArg, 2)),
 	"rt_sigtimedwait": {steps: []step{ab(kSigsetIn, 0, 3), a(kSigwaitInfo, 1), a(kTimespecIn, 2), a(kUlong, 3)},
 		ret: rExtra, extra: sigwaitResult},

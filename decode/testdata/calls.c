@@ -358,6 +358,24 @@ static void seccomps(void) {
 	syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz);
 }
 
+// capget and capset (setting what is already set), eventfd2.
+static void capabilities(void) {
+	struct __user_cap_header_struct h = {0, 0};
+	syscall(SYS_capget, &h, NULL);
+	struct __user_cap_data_struct d[2];
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	syscall(SYS_capget, &h, d);
+	syscall(SYS_capset, &h, d);
+	h.version = _LINUX_CAPABILITY_VERSION_1;
+	syscall(SYS_capget, &h, d);
+	h.version = 0x1234;
+	syscall(SYS_capget, &h, d);
+	syscall(SYS_capget, (void *)8, d);
+	int e = syscall(SYS_eventfd2, 0, 0x80000 | 0x800 | 1);
+	close(e);
+	syscall(SYS_eventfd2, 1, 4);
+}
+
 static void signals(void) {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_usr1;
@@ -609,6 +627,7 @@ int main(int argc, char **argv) {
 	prctls();
 	numa();
 	seccomps();
+	capabilities();
 	interrupted();
 	pid_t c = fork();
 	if (c == 0) {
