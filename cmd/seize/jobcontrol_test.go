@@ -594,3 +594,31 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestAttachSuspendTraceeExits: a process that exits while seize is
+// stopped by ^Z is mentioned when fg continues seize, which then ends
+// with status 0 (every process it traced has exited), instead of waiting.
+func TestAttachSuspendTraceeExits(t *testing.T) {
+	p := testprog.Start(t, "ticker", "50")
+	sh := startShell(t)
+	trace := filepath.Join(t.TempDir(), "trace")
+	sh.send(fmt.Sprintf("$S -o %s -p %d\n", trace, p.Pid))
+	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
+	sz := tracerProcess(p.Pid)
+	if sz <= 0 {
+		t.Fatalf("pid %d not traced after seize said attached", p.Pid)
+	}
+	killLater(t, sz, seizeBin)
+	sh.send(ctrlZ)
+	sh.expectRe(`\[1\]\+ +Stopped +\$S -o `)
+	sh.prompt()
+	testprog.WaitState(t, sz, "T", shortWait)
+	syscall.Kill(p.Pid, syscall.SIGKILL)
+	p.Cmd.Wait() // reaped: the pid names nothing now
+	sh.send("fg\n")
+	sh.expect(fmt.Sprintf("seize: Process %d exited while seize was stopped", p.Pid))
+	sh.prompt()
+	if st := sh.lastStatus(); st != 0 {
+		t.Fatalf("seize exited %d, want 0", st)
+	}
+}

@@ -309,13 +309,32 @@ func attachMain(c *config, outFile *os.File) int {
 			<-done
 		case <-tstp:
 			pids := tracedProcesses(tr)
+			// A pidfd per process says, after the stop, whether it is
+			// still the same process: its pid may name another by then.
+			fds := make([]int, len(pids))
+			for i, pid := range pids {
+				if fds[i], err = unix.PidfdOpen(pid, 0); err != nil {
+					fds[i] = -1
+				}
+			}
 			tr.DetachAll()
 			<-done
 			p.message("stopped; the %s %s untraced until seize is continued (fg or bg)",
 				plural(len(pids), "process runs", "processes run"), "on")
 			p.flush()
 			suspend(tstp)
-			if attachPids(c, tr, p, pids, false) > 0 {
+			var live []int
+			for i, pid := range pids {
+				if fds[i] >= 0 && unix.PidfdSendSignal(fds[i], 0, nil, 0) == nil {
+					live = append(live, pid)
+				} else {
+					p.message("Process %d exited while seize was stopped", pid)
+				}
+				if fds[i] >= 0 {
+					unix.Close(fds[i])
+				}
+			}
+			if attachPids(c, tr, p, live, false) > 0 {
 				continue
 			}
 		}
