@@ -503,17 +503,7 @@ func TestStraceJobControlForComparison(t *testing.T) {
 // first (the process runs on, untraced), stops with SIGTSTP so that the
 // shell shows it Stopped, and attaches again when fg or bg continues it.
 func TestAttachSuspend(t *testing.T) {
-	p := testprog.Start(t, "ticker", "50")
-	sh := startShell(t)
-	dir := t.TempDir()
-	trace := filepath.Join(dir, "trace")
-	sh.send(fmt.Sprintf("$S -o %s -p %d\n", trace, p.Pid))
-	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
-	sz := tracerProcess(p.Pid)
-	if sz <= 0 {
-		t.Fatalf("pid %d not traced after seize said attached", p.Pid)
-	}
-	killLater(t, sz, seizeBin)
+	p, sh, trace, sz := seizeTickerInShell(t)
 	waitFileContains(t, trace, "write(1, \"tick ", longWait)
 
 	// ^Z: seize lets go, says so, and stops; the shell shows it Stopped.
@@ -572,6 +562,24 @@ func TestAttachSuspend(t *testing.T) {
 	}
 }
 
+// seizeTickerInShell starts a ticker (a tick every 50 ms) and, in the
+// foreground of an interactive bash, `seize -o TRACE -p` on it; it returns
+// the ticker, the shell, the trace file and seize's pid once attached.
+func seizeTickerInShell(t *testing.T) (*testprog.Proc, *shell, string, int) {
+	t.Helper()
+	p := testprog.Start(t, "ticker", "50")
+	sh := startShell(t)
+	trace := filepath.Join(t.TempDir(), "trace")
+	sh.send(fmt.Sprintf("$S -o %s -p %d\n", trace, p.Pid))
+	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
+	sz := tracerProcess(p.Pid)
+	if sz <= 0 {
+		t.Fatalf("pid %d not traced after seize said attached", p.Pid)
+	}
+	killLater(t, sz, seizeBin)
+	return p, sh, trace, sz
+}
+
 // drain empties ch of what is already in it.
 func drain(ch chan string) {
 	for {
@@ -599,16 +607,7 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 // stopped by ^Z is mentioned when fg continues seize, which then ends
 // with status 0 (every process it traced has exited), instead of waiting.
 func TestAttachSuspendTraceeExits(t *testing.T) {
-	p := testprog.Start(t, "ticker", "50")
-	sh := startShell(t)
-	trace := filepath.Join(t.TempDir(), "trace")
-	sh.send(fmt.Sprintf("$S -o %s -p %d\n", trace, p.Pid))
-	sh.expect(fmt.Sprintf("seize: Process %d attached", p.Pid))
-	sz := tracerProcess(p.Pid)
-	if sz <= 0 {
-		t.Fatalf("pid %d not traced after seize said attached", p.Pid)
-	}
-	killLater(t, sz, seizeBin)
+	p, sh, _, sz := seizeTickerInShell(t)
 	sh.send(ctrlZ)
 	sh.expectRe(`\[1\]\+ +Stopped +\$S -o `)
 	sh.prompt()
