@@ -20,10 +20,10 @@ const (
 // SigField is one field of a siginfo_t after si_signo, si_code and
 // si_errno.
 type SigField struct {
-	Key  string
-	Kind SigFieldKind
-	Val  int64
-	Arch Arch // SigSyscall: the architecture the number belongs to
+	Key  string       // the field's name: "si_pid"
+	Kind SigFieldKind // how it prints
+	Val  int64        // its value
+	Arch Arch         // SigSyscall: the architecture the number belongs to
 }
 
 // Common si_code values.
