@@ -116,9 +116,19 @@ func (p *printer) fd(v int64) {
 
 func (p *printer) fdPath(fd int) {
 	if path := p.d.Opts.FdPath(fd); path != "" {
+		// The kernel marks an unlinked file "PATH (deleted)"; strace
+		// prints <PATH>(deleted).
+		const deleted = " (deleted)"
+		gone := len(path) > len(deleted) && path[len(path)-len(deleted):] == deleted
+		if gone {
+			path = path[:len(path)-len(deleted)]
+		}
 		p.b = append(p.b, '<')
 		p.b = escapeBytes(p.b, []byte(path), p.d.Opts.Hex >= 2, "<>")
 		p.b = append(p.b, '>')
+		if gone {
+			p.s("(deleted)")
+		}
 	}
 }
 

@@ -479,6 +479,8 @@ func (p *printer) step(st step) {
 		p.cpuset(v, uint64(c.ret))
 	case kSigevent:
 		p.sigevent(v)
+	case kTmsOut:
+		p.tms(v)
 	case kCapHeader:
 		p.capHeader(v)
 	case kCapDataIn, kCapDataOut:
@@ -489,11 +491,11 @@ func (p *printer) step(st step) {
 		p.capData(v)
 	case kSeccompFlags, kSeccompArg:
 		p.seccompArgs(st.k, v)
-	case kTimerIDOut, kItimerspecIn, kItimerspecOut:
+	case kIntOut, kItimerspecIn, kItimerspecOut:
 		switch {
 		case st.k != kItimerspecIn && p.failed():
 			p.ptr(v) // nothing was written
-		case st.k == kTimerIDOut:
+		case st.k == kIntOut:
 			p.intPtr(v)
 		default:
 			p.itimerspec(v, c.desc.t64)

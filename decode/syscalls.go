@@ -112,7 +112,7 @@ const (
 	kSigwaitInfo                // rt_sigtimedwait's siginfo_t *, filled in (at exit unless NULL)
 	kSiginfoIn                  // siginfo_t sent (rt_sigqueueinfo)
 	kSigevent                   // struct sigevent (timer_create)
-	kTimerIDOut                 // timer_t the kernel fills in: [3]
+	kIntOut                     // an int the kernel fills in: [3]
 	kItimerspecIn               // struct itimerspec
 	kItimerspecOut              // struct itimerspec, output
 	kSeccompFlags               // seccomp(2)'s flags, by its operation
@@ -120,6 +120,7 @@ const (
 	kCapHeader                  // struct __user_cap_header_struct
 	kCapDataIn                  // capability sets (capset)
 	kCapDataOut                 // capability sets filled in (capget)
+	kTmsOut                     // struct tms filled in (times)
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -130,7 +131,7 @@ var exitKinds = [...]bool{
 	kTimevalOut: true, kTimezoneOut: true, kRlimitOut: true, kRlimitLOut: true, kUtsnameOut: true,
 	kEpollEventsOut: true, kWaitStatus: true, kSiginfoOut: true, kNanoRem: true, kLlseekRes: true,
 	kOffInOut: true, kItimerOut: true, kStatfsOut: true, kSysinfoOut: true, kGidsOut: true, kCPUSetOut: true,
-	kMpolModeOut: true, kNodemaskOut: true, kTimerIDOut: true, kItimerspecOut: true, kCapDataOut: true,
+	kMpolModeOut: true, kNodemaskOut: true, kIntOut: true, kItimerspecOut: true, kCapDataOut: true, kTmsOut: true,
 }
 
 // atExit tells whether a step prints at exit, for the call's arguments.
@@ -359,16 +360,41 @@ var syscallTable = map[string]*sysDesc{
 	"sysinfo":           d(rDec, a(kSysinfoOut, 0)),
 
 	// Signals.
-	"rt_sigaction":   d(rDec, a(kSig, 0), a(kSigactIn, 1), a(kSigactOut, 2), a(kUlong, 3)),
-	"rt_sigprocmask": d(rDec, at(kEnum, 0, sigprocmaskHow), ab(kSigsetIn, 1, 3), ab(kSigsetOut, 2, 3), a(kUlong, 3)),
-	"rt_sigreturn":   d(rDec, a(kSigreturn, 0)),
-	"sigaltstack":    d(rDec, a(kStackIn, 0), a(kStackOut, 1)),
-	"rt_sigsuspend":  d(rDec, ab(kSigsetIn, 0, 1), a(kUlong, 1)),
-	"rt_sigpending":  d(rDec, ab(kSigsetOut, 0, 1), a(kUlong, 1)),
-	"capget":         d(rDec, a(kCapHeader, 0), a(kCapDataOut, 1)),
-	"capset":         d(rDec, a(kCapHeader, 0), a(kCapDataIn, 1)),
-	"eventfd2":       d(rFd, a(kUint, 0), at(kFlags, 1, efdFlags)),
-	"seccomp":        d(rDec, at(kEnum, 0, seccompOps), a(kSeccompFlags, 1), a(kSeccompArg, 2)),
+	"rt_sigaction":       d(rDec, a(kSig, 0), a(kSigactIn, 1), a(kSigactOut, 2), a(kUlong, 3)),
+	"rt_sigprocmask":     d(rDec, at(kEnum, 0, sigprocmaskHow), ab(kSigsetIn, 1, 3), ab(kSigsetOut, 2, 3), a(kUlong, 3)),
+	"rt_sigreturn":       d(rDec, a(kSigreturn, 0)),
+	"sigaltstack":        d(rDec, a(kStackIn, 0), a(kStackOut, 1)),
+	"rt_sigsuspend":      d(rDec, ab(kSigsetIn, 0, 1), a(kUlong, 1)),
+	"rt_sigpending":      d(rDec, ab(kSigsetOut, 0, 1), a(kUlong, 1)),
+	"flock":              d(rDec, fd0, at(kFlags, 1, flockOps)),
+	"fallocate":          d(rDec, fd0, at(kFlags, 1, fallocFlags), a(kLong, 2), a(kLong, 3)),
+	"memfd_create":       {steps: []step{a(kStr, 0), at(kFlags, 1, mfdFlags)}, ret: rFd},
+	"pidfd_open":         {steps: []step{a(kInt, 0), at(kFlags, 1, pidfdFlags)}, ret: rFd},
+	"pidfd_send_signal":  d(rDec, fd0, a(kSig, 1), a(kSiginfoIn, 2), a(kUint, 3)),
+	"inotify_init1":      {steps: []step{at(kFlags, 0, inotifyInitFlags)}, ret: rFd},
+	"inotify_add_watch":  d(rDec, fd0, a(kPath, 1), at(kFlags, 2, inotifyMask)),
+	"inotify_rm_watch":   d(rDec, fd0, a(kInt, 1)),
+	"getpriority":        d(rDec, at(kEnum, 0, prioWhich), a(kInt, 1)),
+	"setpriority":        d(rDec, at(kEnum, 0, prioWhich), a(kInt, 1), a(kInt, 2)),
+	"getresuid":          d(rDec, a(kIntOut, 0), a(kIntOut, 1), a(kIntOut, 2)),
+	"getresgid":          d(rDec, a(kIntOut, 0), a(kIntOut, 1), a(kIntOut, 2)),
+	"setresuid":          d(rDec, a(kInt, 0), a(kInt, 1), a(kInt, 2)),
+	"setresgid":          d(rDec, a(kInt, 0), a(kInt, 1), a(kInt, 2)),
+	"setreuid":           d(rDec, a(kInt, 0), a(kInt, 1)),
+	"setregid":           d(rDec, a(kInt, 0), a(kInt, 1)),
+	"setfsuid":           d(rDec, a(kInt, 0)),
+	"setfsgid":           d(rDec, a(kInt, 0)),
+	"mlockall":           d(rDec, at(kFlags, 0, mlockallFlags)),
+	"munlockall":         noArg,
+	"unshare":            d(rDec, at(kFlags, 0, cloneFlags)),
+	"signalfd4":          {steps: []step{fd0, ab(kSigsetIn, 1, 2), a(kUlong, 2), at(kFlags, 3, sfdFlags)}, ret: rFd},
+	"getcpu":             d(rDec, a(kIntOut, 0), a(kIntOut, 1), a(kPtr, 2)),
+	"sched_getscheduler": {steps: []step{a(kInt, 0)}, ret: rExtra, extra: schedPolicyResult},
+	"times":              d(rDec, a(kTmsOut, 0)),
+	"capget":             d(rDec, a(kCapHeader, 0), a(kCapDataOut, 1)),
+	"capset":             d(rDec, a(kCapHeader, 0), a(kCapDataIn, 1)),
+	"eventfd2":           d(rFd, a(kUint, 0), at(kFlags, 1, efdFlags)),
+	"seccomp":            d(rDec, at(kEnum, 0, seccompOps), a(kSeccompFlags, 1), a(kSeccompArg, 2)),
 	"rt_sigtimedwait": {steps: []step{ab(kSigsetIn, 0, 3), a(kSigwaitInfo, 1), a(kTimespecIn, 2), a(kUlong, 3)},
 		ret: rExtra, extra: sigwaitResult},
 	"rt_sigqueueinfo":   d(rDec, a(kInt, 0), a(kSig, 1), a(kSiginfoIn, 2)),
@@ -411,7 +437,7 @@ var syscallTable = map[string]*sysDesc{
 	"nanosleep":        d(rDec, a(kTimespecIn, 0), a(kNanoRem, 1)),
 	"clock_nanosleep":  d(rDec, at(kEnum, 0, clockIDs), at(kFlags, 1, timerFlags), a(kTimespecIn, 2), a(kNanoRem, 3)),
 	"clock_gettime":    d(rDec, at(kEnum, 0, clockIDs), a(kTimespecOut, 1)),
-	"timer_create":     d(rDec, at(kEnum, 0, clockIDs), a(kSigevent, 1), a(kTimerIDOut, 2)),
+	"timer_create":     d(rDec, at(kEnum, 0, clockIDs), a(kSigevent, 1), a(kIntOut, 2)),
 	"timer_settime":    d(rDec, a(kInt, 0), at(kFlags, 1, timerFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)),
 	"timer_gettime":    d(rDec, a(kInt, 0), a(kItimerspecOut, 1)),
 	"timer_getoverrun": d(rDec, a(kInt, 0)),

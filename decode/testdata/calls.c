@@ -33,6 +33,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <sys/uio.h>
 #include <sys/un.h>
@@ -376,6 +379,54 @@ static void capabilities(void) {
 	syscall(SYS_eventfd2, 1, 4);
 }
 
+// flock, fallocate, memfd_create, pidfds, inotify, priorities, ids,
+// mlockall, unshare (of nothing), signalfd4, getcpu, sched_getscheduler.
+static void misc(void) {
+	int fd = open("misc.tmp", O_RDWR | O_CREAT, 0600);
+	flock(fd, LOCK_EX | LOCK_NB);
+	flock(fd, LOCK_UN);
+	flock(fd, 0x40);
+	fallocate(fd, 0, 0, 4096);
+	fallocate(fd, FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, 0, 4096);
+	close(fd);
+	unlink("misc.tmp");
+	int m = syscall(SYS_memfd_create, "seize-memfd", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	close(m);
+	syscall(SYS_memfd_create, (void *)8, 0x10000);
+	int pfd = syscall(SYS_pidfd_open, getpid(), 0);
+	syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0);
+	close(pfd);
+	syscall(SYS_pidfd_open, -1, 0x800);
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	int wd = inotify_add_watch(in, ".", IN_CREATE | IN_DELETE | IN_MODIFY | IN_ONLYDIR);
+	inotify_add_watch(in, "/nonexistent", IN_ALL_EVENTS);
+	inotify_rm_watch(in, wd);
+	close(in);
+	getpriority(PRIO_PROCESS, 0);
+	setpriority(PRIO_PROCESS, 0, getpriority(PRIO_PROCESS, 0));
+	uid_t r, e, s;
+	getresuid(&r, &e, &s);
+	getresgid(&r, &e, &s);
+	setresuid(-1, -1, -1);
+	setresgid(-1, -1, -1);
+	setreuid(-1, -1);
+	setregid(-1, -1);
+	syscall(SYS_setfsuid, -1);
+	syscall(SYS_setfsgid, -1);
+	mlockall(0x80);
+	munlockall();
+	unshare(0);
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGUSR1);
+	int sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	close(sfd);
+	unsigned node; // the CPU changes from run to run; the node does not here
+	syscall(SYS_getcpu, NULL, &node, NULL);
+	sched_getscheduler(0);
+	// times() returns the ticks since boot: decode_test.go has it.
+}
+
 static void signals(void) {
 	struct sigaction sa = {0};
 	sa.sa_handler = on_usr1;
@@ -546,7 +597,7 @@ static void futexes(void) {
 	syscall(SYS_futex, &word, FUTEX_WAIT, 1, &ts, NULL, 0);
 }
 
-static void times(void) {
+static void timings(void) {
 	struct timespec ts = {0, 1000}, rem;
 	nanosleep(&ts, &rem);
 	clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
@@ -620,7 +671,7 @@ int main(int argc, char **argv) {
 	network();
 	polling();
 	futexes();
-	times();
+	timings();
 	startup();
 	hostile();
 	more();
@@ -628,6 +679,7 @@ int main(int argc, char **argv) {
 	numa();
 	seccomps();
 	capabilities();
+	misc();
 	interrupted();
 	pid_t c = fork();
 	if (c == 0) {

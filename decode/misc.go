@@ -1,0 +1,67 @@
+package decode
+
+// Flags and names of smaller calls: flock, fallocate, memfd_create,
+// pidfd_open, inotify, priorities, mlockall, signalfd4,
+// sched_getscheduler; and struct tms (times).
+var (
+	flockOps = &xlat{unknown: "LOCK_???", vals: []xval{
+		{1, "LOCK_SH"}, {2, "LOCK_EX"}, {4, "LOCK_NB"}, {8, "LOCK_UN"},
+		{32, "LOCK_MAND"}, {64, "LOCK_READ"}, {128, "LOCK_WRITE"},
+	}}
+	fallocFlags = &xlat{unknown: "FALLOC_FL_???", vals: []xval{
+		{1, "FALLOC_FL_KEEP_SIZE"}, {2, "FALLOC_FL_PUNCH_HOLE"}, {4, "FALLOC_FL_NO_HIDE_STALE"},
+		{8, "FALLOC_FL_COLLAPSE_RANGE"}, {0x10, "FALLOC_FL_ZERO_RANGE"}, {0x20, "FALLOC_FL_INSERT_RANGE"},
+		{0x40, "FALLOC_FL_UNSHARE_RANGE"},
+	}}
+	mfdFlags = &xlat{unknown: "MFD_???", vals: []xval{
+		{1, "MFD_CLOEXEC"}, {2, "MFD_ALLOW_SEALING"}, {4, "MFD_HUGETLB"}, {8, "MFD_NOEXEC_SEAL"}, {16, "MFD_EXEC"},
+	}}
+	pidfdFlags       = &xlat{unknown: "PIDFD_???", vals: []xval{{0x800, "PIDFD_NONBLOCK"}}}
+	inotifyInitFlags = &xlat{unknown: "IN_???", vals: []xval{{0x800, "IN_NONBLOCK"}, {0x80000, "IN_CLOEXEC"}}}
+	inotifyMask      = &xlat{unknown: "IN_???", vals: []xval{
+		{0x1, "IN_ACCESS"}, {0x2, "IN_MODIFY"}, {0x4, "IN_ATTRIB"}, {0x8, "IN_CLOSE_WRITE"},
+		{0x10, "IN_CLOSE_NOWRITE"}, {0x20, "IN_OPEN"}, {0x40, "IN_MOVED_FROM"}, {0x80, "IN_MOVED_TO"},
+		{0x100, "IN_CREATE"}, {0x200, "IN_DELETE"}, {0x400, "IN_DELETE_SELF"}, {0x800, "IN_MOVE_SELF"},
+		{0x2000, "IN_UNMOUNT"}, {0x4000, "IN_Q_OVERFLOW"}, {0x8000, "IN_IGNORED"},
+		{0x1000000, "IN_ONLYDIR"}, {0x2000000, "IN_DONT_FOLLOW"}, {0x4000000, "IN_EXCL_UNLINK"},
+		{0x10000000, "IN_MASK_CREATE"}, {0x20000000, "IN_MASK_ADD"}, {0x40000000, "IN_ISDIR"},
+		{0x80000000, "IN_ONESHOT"},
+	}}
+	prioWhich     = &xlat{unknown: "PRIO_???", vals: []xval{{0, "PRIO_PROCESS"}, {1, "PRIO_PGRP"}, {2, "PRIO_USER"}}}
+	mlockallFlags = &xlat{unknown: "MCL_???", vals: []xval{{1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}}}
+	sfdFlags      = &xlat{unknown: "SFD_???", vals: []xval{{0x80000, "SFD_CLOEXEC"}, {0x800, "SFD_NONBLOCK"}}}
+	schedPolicies = &xlat{unknown: "SCHED_???", vals: []xval{
+		{0, "SCHED_OTHER"}, {1, "SCHED_FIFO"}, {2, "SCHED_RR"}, {3, "SCHED_BATCH"},
+		{5, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"},
+	}}
+)
+
+// schedPolicyResult prints sched_getscheduler's result: "0 (SCHED_OTHER)".
+func schedPolicyResult(p *printer) bool {
+	ret := p.c.ret
+	p.dec(ret)
+	if ret >= 0 {
+		p.s(" (")
+		p.b = appendEnum(p.b, schedPolicies, uint64(ret)&^0x40000000)
+		if ret&0x40000000 != 0 {
+			p.s("|SCHED_RESET_ON_FORK")
+		}
+		p.s(")")
+	}
+	return true
+}
+
+// tms prints struct tms: four clock_t.
+func (p *printer) tms(addr uint64) {
+	ws := p.wordSize()
+	var b [32]byte
+	if addr == 0 || p.failed() || !p.read(addr, b[:4*ws]) {
+		p.ptr(addr)
+		return
+	}
+	for i, name := range [...]string{"{tms_utime=", ", tms_stime=", ", tms_cutime=", ", tms_cstime="} {
+		p.s(name)
+		p.dec(p.sword(b[i*ws:]))
+	}
+	p.s("}")
+}
