@@ -30,6 +30,12 @@ var (
 	prioWhich     = &xlat{unknown: "PRIO_???", vals: []xval{{0, "PRIO_PROCESS"}, {1, "PRIO_PGRP"}, {2, "PRIO_USER"}}}
 	mlockallFlags = &xlat{unknown: "MCL_???", vals: []xval{{1, "MCL_CURRENT"}, {2, "MCL_FUTURE"}, {4, "MCL_ONFAULT"}}}
 	sfdFlags      = &xlat{unknown: "SFD_???", vals: []xval{{0x80000, "SFD_CLOEXEC"}, {0x800, "SFD_NONBLOCK"}}}
+	rusageWho     = &xlat{unknown: "RUSAGE_???", vals: []xval{
+		{0, "RUSAGE_SELF"}, {0xffffffff, "RUSAGE_CHILDREN"}, {1, "RUSAGE_THREAD"}, {0xfffffffe, "RUSAGE_BOTH"},
+	}}
+	umountFlags = &xlat{unknown: "MNT_???", vals: []xval{
+		{1, "MNT_FORCE"}, {2, "MNT_DETACH"}, {4, "MNT_EXPIRE"}, {8, "UMOUNT_NOFOLLOW"},
+	}}
 	schedPolicies = &xlat{unknown: "SCHED_???", vals: []xval{
 		{0, "SCHED_OTHER"}, {1, "SCHED_FIFO"}, {2, "SCHED_RR"}, {3, "SCHED_BATCH"},
 		{5, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"},
@@ -62,6 +68,70 @@ func (p *printer) tms(addr uint64) {
 	for i, name := range [...]string{"{tms_utime=", ", tms_stime=", ", tms_cutime=", ", tms_cstime="} {
 		p.s(name)
 		p.dec(p.sword(b[i*ws:]))
+	}
+	p.s("}")
+}
+
+// utimens prints utimensat's times: NULL, or two timespecs where a
+// tv_nsec of UTIME_NOW or UTIME_OMIT stands for the whole time.
+func (p *printer) utimens(addr uint64, t64 bool) {
+	ts, ok := p.timespecPair(addr, t64)
+	if !ok {
+		return
+	}
+	p.s("[")
+	for i := uint64(0); i < 2; i++ {
+		if i > 0 {
+			p.s(", ")
+		}
+		sec, nsec, _ := p.readTimePair(addr+i*ts, t64)
+		switch nsec {
+		case 1<<30 - 1:
+			p.s("UTIME_NOW")
+		case 1<<30 - 2:
+			p.s("UTIME_OMIT")
+		default:
+			p.s("{tv_sec=")
+			p.dec(sec)
+			p.s(", tv_nsec=")
+			p.dec(nsec)
+			p.s("}")
+			p.dateComment(sec, nsec)
+		}
+	}
+	p.s("]")
+}
+
+// rusage prints struct rusage: the two times, and with -v every count.
+func (p *printer) rusage(addr uint64) {
+	ws := p.wordSize()
+	var b [144]byte
+	n := 4*ws + 14*ws // two timevals, fourteen longs
+	if addr == 0 || p.failed() || !p.read(addr, b[:n]) {
+		p.ptr(addr)
+		return
+	}
+	tv := func(off int) {
+		p.s("{tv_sec=")
+		p.dec(p.sword(b[off:]))
+		p.s(", tv_usec=")
+		p.dec(p.sword(b[off+ws:]))
+		p.s("}")
+	}
+	p.s("{ru_utime=")
+	tv(0)
+	p.s(", ru_stime=")
+	tv(2 * ws)
+	if !p.d.Opts.Verbose {
+		p.s(", ...}")
+		return
+	}
+	for i, name := range [...]string{"ru_maxrss", "ru_ixrss", "ru_idrss", "ru_isrss", "ru_minflt", "ru_majflt",
+		"ru_nswap", "ru_inblock", "ru_oublock", "ru_msgsnd", "ru_msgrcv", "ru_nsignals", "ru_nvcsw", "ru_nivcsw"} {
+		p.s(", ")
+		p.s(name)
+		p.s("=")
+		p.dec(p.sword(b[4*ws+i*ws:]))
 	}
 	p.s("}")
 }

@@ -481,6 +481,10 @@ func (p *printer) step(st step) {
 		p.sigevent(v)
 	case kTmsOut:
 		p.tms(v)
+	case kUtimens:
+		p.utimens(v, c.desc.t64)
+	case kRusageOut:
+		p.rusage(v)
 	case kCapHeader:
 		p.capHeader(v)
 	case kCapDataIn, kCapDataOut:
@@ -1184,12 +1188,13 @@ func (p *printer) itimerval(addr uint64) {
 	p.s("}")
 }
 
-// itimerspec prints a struct itimerspec: two timespecs (t64: the 64-bit
-// layout on i386).
-func (p *printer) itimerspec(addr uint64, t64 bool) {
+// timespecPair checks that two timespecs can be read at addr (t64: the
+// 64-bit layout on i386) and returns the size of one. If not, it prints
+// NULL or the address and returns false.
+func (p *printer) timespecPair(addr uint64, t64 bool) (uint64, bool) {
 	if addr == 0 {
 		p.s("NULL")
-		return
+		return 0, false
 	}
 	ts := uint64(16)
 	if !p.wide() && !t64 {
@@ -1197,6 +1202,16 @@ func (p *printer) itimerspec(addr uint64, t64 bool) {
 	}
 	if _, _, ok := p.readTimePair(addr+ts, t64); !ok {
 		p.hex(addr)
+		return 0, false
+	}
+	return ts, true
+}
+
+// itimerspec prints a struct itimerspec: two timespecs (t64: the 64-bit
+// layout on i386).
+func (p *printer) itimerspec(addr uint64, t64 bool) {
+	ts, ok := p.timespecPair(addr, t64)
+	if !ok {
 		return
 	}
 	p.s("{it_interval=")

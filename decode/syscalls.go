@@ -121,6 +121,8 @@ const (
 	kCapDataIn                  // capability sets (capset)
 	kCapDataOut                 // capability sets filled in (capget)
 	kTmsOut                     // struct tms filled in (times)
+	kUtimens                    // utimensat's two timespecs, or UTIME_NOW/UTIME_OMIT
+	kRusageOut                  // struct rusage filled in
 )
 
 // exitKinds print after the call: the kernel fills them in.
@@ -131,7 +133,7 @@ var exitKinds = [...]bool{
 	kTimevalOut: true, kTimezoneOut: true, kRlimitOut: true, kRlimitLOut: true, kUtsnameOut: true,
 	kEpollEventsOut: true, kWaitStatus: true, kSiginfoOut: true, kNanoRem: true, kLlseekRes: true,
 	kOffInOut: true, kItimerOut: true, kStatfsOut: true, kSysinfoOut: true, kGidsOut: true, kCPUSetOut: true,
-	kMpolModeOut: true, kNodemaskOut: true, kIntOut: true, kItimerspecOut: true, kCapDataOut: true, kTmsOut: true,
+	kMpolModeOut: true, kNodemaskOut: true, kIntOut: true, kItimerspecOut: true, kCapDataOut: true, kTmsOut: true, kRusageOut: true,
 }
 
 // atExit tells whether a step prints at exit, for the call's arguments.
@@ -391,6 +393,9 @@ var syscallTable = map[string]*sysDesc{
 	"getcpu":             d(rDec, a(kIntOut, 0), a(kIntOut, 1), a(kPtr, 2)),
 	"sched_getscheduler": {steps: []step{a(kInt, 0)}, ret: rExtra, extra: schedPolicyResult},
 	"times":              d(rDec, a(kTmsOut, 0)),
+	"utimensat":          d(rDec, dir0, path1, a(kUtimens, 2), at(kFlags, 3, atFlags)),
+	"getrusage":          d(rDec, at(kEnum, 0, rusageWho), a(kRusageOut, 1)),
+	"umount2":            d(rDec, path0, at(kFlags, 1, umountFlags)),
 	"capget":             d(rDec, a(kCapHeader, 0), a(kCapDataOut, 1)),
 	"capset":             d(rDec, a(kCapHeader, 0), a(kCapDataIn, 1)),
 	"eventfd2":           d(rFd, a(kUint, 0), at(kFlags, 1, efdFlags)),
@@ -482,6 +487,7 @@ var i386Table = map[string]*sysDesc{
 	"sigreturn":              noArg,
 	"waitpid":                d(rDec, a(kInt, 0), a(kWaitStatus, 1), at(kFlags, 2, waitOptions)),
 	"sendfile64":             d(rDec, fd0, a(kFd, 1), a(kPtr, 2), a(kUlong, 3)),
+	"utimensat_time64":       {steps: []step{dir0, path1, a(kUtimens, 2), at(kFlags, 3, atFlags)}, t64: true},
 	"timer_settime64":        {steps: []step{a(kInt, 0), at(kFlags, 1, timerFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)}, t64: true},
 	"timer_gettime64":        {steps: []step{a(kInt, 0), a(kItimerspecOut, 1)}, t64: true},
 	"timerfd_settime64":      {steps: []step{fd0, at(kFlags, 1, tfdSetFlags), a(kItimerspecIn, 2), a(kItimerspecOut, 3)}, t64: true},

@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/mount.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
@@ -425,6 +426,18 @@ static void misc(void) {
 	syscall(SYS_getcpu, NULL, &node, NULL);
 	sched_getscheduler(0);
 	// times() returns the ticks since boot: decode_test.go has it.
+	int u = open("utimes.tmp", O_RDWR | O_CREAT, 0600);
+	struct timespec ut[2] = {{1, 2}, {0, UTIME_NOW}};
+	utimensat(AT_FDCWD, "utimes.tmp", ut, 0);
+	utimensat(AT_FDCWD, "utimes.tmp", NULL, AT_SYMLINK_NOFOLLOW);
+	struct timespec ut2[2] = {{0, UTIME_OMIT}, {5, 0}};
+	syscall(SYS_utimensat, u, NULL, ut2, 0);
+	syscall(SYS_utimensat, AT_FDCWD, "utimes.tmp", (void *)8, 0);
+	close(u);
+	unlink("utimes.tmp");
+	getrusage(RUSAGE_THREAD, (void *)8); // the figures vary: decode_test.go
+	umount2("/nonexistent", MNT_DETACH);
+	umount2("/nonexistent", 0);
 }
 
 static void signals(void) {
