@@ -83,9 +83,21 @@ func TestWaitContextCancel(t *testing.T) {
 		t.Errorf("%d EventDetached, want one per task (%d)", d, tasks)
 	}
 
-	// Each as it was.
-	if s := testprog.State(stopped.Pid); s != 'T' {
-		t.Errorf("stopped process: state %c, want T", s)
+	// Each as it was. The detach wakes a task held in its group-stop for
+	// the moment it takes to stop again, in the kernel (state R, briefly,
+	// under load): it must be T soon, and must not run.
+	testprog.WaitState(t, stopped.Pid, "T", 2*time.Second)
+	for drained := false; !drained; {
+		select {
+		case <-stopped.Lines:
+		default:
+			drained = true
+		}
+	}
+	select {
+	case l := <-stopped.Lines:
+		t.Errorf("stopped process ran after the cancel: %q", l)
+	case <-time.After(100 * time.Millisecond):
 	}
 	if nr := testprog.Syscall(reader.Pid); nr != int(syscall.SYS_READ) {
 		t.Errorf("reader: in syscall %d, want read", nr)

@@ -9,12 +9,12 @@ import (
 	"github.com/seize-dev/seize/internal/testprog"
 )
 
-// With many tasks the tracer polls the task that stopped last by its tid
-// before it looks at the others (tracer.go, wait): two threads that never
-// stop making calls, among 100 idle ones, must both be served, neither
-// starved by the other. (Here the walk at the end of each spin round is
-// what finds the other thread; the hotTurns bound is for a task that
-// stops again faster than that.)
+// With many tasks the tracer polls the few tasks that stopped last by
+// their tids, in turn, before it looks at the others (tracer.go, wait):
+// two threads that never stop making calls, among 100 idle ones, must
+// both be served, neither starved by the other. (When only the last task
+// to stop was polled, one that stopped again at once, next to the tracer
+// on its CPU, was served up to 9 times as often under load.)
 func TestBusyThreadsServedFairly(t *testing.T) {
 	p := testprog.Start(t, "busyidle", "100", "2")
 	calls := make(map[int]int)
@@ -37,7 +37,9 @@ func TestBusyThreadsServedFairly(t *testing.T) {
 	}
 	var busy []int
 	for _, n := range calls {
-		if n > 1 {
+		// An idle thread makes a few calls if it was still starting
+		// (rseq, set_robust_list, rt_sigprocmask) when attached.
+		if n > 20 {
 			busy = append(busy, n)
 		}
 	}

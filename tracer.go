@@ -89,8 +89,8 @@ type Tracer struct {
 	ev      Event
 	info    ptrace.SyscallInfo // syscallStop's scratch (no allocation per stop)
 	colo    colo               // the thread's placement next to its tracee
-	hot     int                // the task that stopped last (wait)
-	hotRuns int                // stops in a row found by polling it
+	hot     hotTasks           // the tasks that stopped last (wait)
+	hotRuns int                // stops in a row found by polling them
 	seizing atomic.Int64       // when the PTRACE_SEIZE in progress began (nowNs), 0 if none
 	gaveUp  atomic.Bool        // Attach returned ErrAttachBlocked: abandon the attach
 	clocks  cpuClocks          // CPUs' scheduler clocks against monotonic (S21)
@@ -363,12 +363,66 @@ func waitThreadGone(tid int) {
 
 const waitFlags = ptrace.WALL | ptrace.WNOTHREAD
 
-// With hotMin tasks or more, wait polls the task that stopped last by its
-// tid, up to hotTurns stops in a row (see wait).
+// With hotMin tasks or more, wait polls the tasks that stopped last by
+// their tids, up to hotTurns stops in a row (see wait).
 const (
 	hotMin   = 64
 	hotTurns = 64
 )
+
+// hotTasks are the last few distinct tasks that stopped, polled in turn
+// so that busy tasks are served alternately: polling only the last one,
+// a task that stops again at once (next to the tracer on its CPU) would
+// be served up to hotTurns times for each stop of another.
+type hotTasks struct {
+	tids [4]int
+	n    int // how many of tids are set
+	next int // where the next round of polls starts
+}
+
+// stopped notes that tid stopped: it joins the set (replacing the one
+// that joined first when the set is full) and the next round starts after
+// it.
+func (h *hotTasks) stopped(tid int) {
+	for i := 0; i < h.n; i++ {
+		if h.tids[i] == tid {
+			h.next = (i + 1) % h.n
+			return
+		}
+	}
+	if h.n < len(h.tids) {
+		h.tids[h.n] = tid
+		h.n++
+		h.next = 0
+		return
+	}
+	copy(h.tids[:], h.tids[1:])
+	h.tids[len(h.tids)-1] = tid
+	h.next = 0
+}
+
+// pick returns the tid to poll at attempt i of a round, 0 if none.
+func (h *hotTasks) pick(i int) int {
+	if h.n == 0 {
+		return 0
+	}
+	return h.tids[(h.next+i)%h.n]
+}
+
+// drop removes tid (gone, or no longer traced).
+func (h *hotTasks) drop(tid int) {
+	for i := 0; i < h.n; i++ {
+		if h.tids[i] == tid {
+			copy(h.tids[i:], h.tids[i+1:h.n])
+			h.n--
+			h.tids[h.n] = 0
+			if h.n == 0 || h.next >= h.n {
+				h.next = 0
+			}
+			return
+		}
+	}
+}
 
 // wait returns the next stop or exit, polling briefly before blocking. It
 // returns ok=false when woken for a command.
@@ -379,23 +433,32 @@ func (tr *Tracer) wait() (int, ptrace.Status, bool) {
 		}
 	}
 	// A wait for any task walks every tracee: with 10,000 of them that
-	// is ~500 µs, every stop. With many tasks, poll the one that stopped
-	// last by its tid (O(1)) and walk only once per round, and at least
-	// every hotTurns stops so that no other task waits long (one busy
-	// thread among 10,000 idle ones: ~30 µs per call instead of ~550).
-	hot := 0
-	if len(tr.tasks) >= hotMin && tr.tasks[tr.hot] != nil && tr.hotRuns < hotTurns {
-		hot = tr.hot
-	} else {
+	// is ~500 µs, every stop. With many tasks, poll the few that stopped
+	// last by their tids (O(1)), in turn, and walk only once per round,
+	// and at least every hotTurns stops so that no other task waits long
+	// (one busy thread among 10,000 idle ones: ~30 µs per call instead of
+	// ~550).
+	useHot := len(tr.tasks) >= hotMin && tr.hot.n > 0 && tr.hotRuns < hotTurns
+	if !useHot {
 		tr.hotRuns = 0
 	}
 	for i := 0; i < tr.spin; i++ {
 		var pid int
 		var st ptrace.Status
 		var err error
-		if hot != 0 && i < tr.spin-1 {
+		hot := 0
+		if useHot && i < tr.spin-1 {
+			hot = tr.hot.pick(i)
+			if tr.tasks[hot] == nil {
+				tr.hot.drop(hot)
+				useHot = tr.hot.n > 0
+				hot = 0
+			}
+		}
+		if hot != 0 {
 			if pid, st, err = tr.k.PollPid(hot, waitFlags); err != nil {
-				hot, err = 0, nil
+				tr.hot.drop(hot)
+				useHot, err = tr.hot.n > 0, nil
 			} else if pid > 0 {
 				tr.hotRuns++
 			}
@@ -551,7 +614,7 @@ func (tr *Tracer) dispatch(tid int, st ptrace.Status) {
 		tr.k.Consume(tid, waitFlags)
 	}
 	tr.colo.stop(tid)
-	tr.hot = tid
+	tr.hot.stopped(tid)
 	if t == nil {
 		t = tr.adopt(tid)
 	}
