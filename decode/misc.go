@@ -36,6 +36,18 @@ var (
 	umountFlags = &xlat{unknown: "MNT_???", vals: []xval{
 		{1, "MNT_FORCE"}, {2, "MNT_DETACH"}, {4, "MNT_EXPIRE"}, {8, "UMOUNT_NOFOLLOW"},
 	}}
+	spliceFlags = &xlat{unknown: "SPLICE_F_???", vals: []xval{
+		{1, "SPLICE_F_MOVE"}, {2, "SPLICE_F_NONBLOCK"}, {4, "SPLICE_F_MORE"}, {8, "SPLICE_F_GIFT"},
+	}}
+	syncFileRangeFlags = &xlat{unknown: "SYNC_FILE_RANGE_???", vals: []xval{
+		{1, "SYNC_FILE_RANGE_WAIT_BEFORE"}, {2, "SYNC_FILE_RANGE_WRITE"}, {4, "SYNC_FILE_RANGE_WAIT_AFTER"},
+	}}
+	ioprioWho = &xlat{unknown: "IOPRIO_WHO_???", vals: []xval{
+		{1, "IOPRIO_WHO_PROCESS"}, {2, "IOPRIO_WHO_PGRP"}, {3, "IOPRIO_WHO_USER"},
+	}}
+	ioprioClasses = &xlat{unknown: "IOPRIO_CLASS_???", vals: []xval{
+		{0, "IOPRIO_CLASS_NONE"}, {1, "IOPRIO_CLASS_RT"}, {2, "IOPRIO_CLASS_BE"}, {3, "IOPRIO_CLASS_IDLE"},
+	}}
 	schedPolicies = &xlat{unknown: "SCHED_???", vals: []xval{
 		{0, "SCHED_OTHER"}, {1, "SCHED_FIFO"}, {2, "SCHED_RR"}, {3, "SCHED_BATCH"},
 		{5, "SCHED_IDLE"}, {6, "SCHED_DEADLINE"},
@@ -134,4 +146,40 @@ func (p *printer) rusage(addr uint64) {
 		p.dec(p.sword(b[4*ws+i*ws:]))
 	}
 	p.s("}")
+}
+
+// loffPtr prints a loff_t * read at entry (splice's offsets): [0], NULL,
+// or the address if it cannot be read.
+func (p *printer) loffPtr(addr uint64) {
+	var b [8]byte
+	if addr == 0 || !p.read(addr, b[:]) {
+		p.ptr(addr)
+		return
+	}
+	p.s("[")
+	p.dec(int64(le.Uint64(b[:])))
+	p.s("]")
+}
+
+// ioprio prints an I/O priority as strace does:
+// IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4).
+func (p *printer) ioprio(v uint64) {
+	v &= 0xffff
+	p.s("IOPRIO_PRIO_VALUE(")
+	p.b = appendEnum(p.b, ioprioClasses, v>>13)
+	p.s(", ")
+	p.udec(v & 0x1fff)
+	p.s(")")
+}
+
+// ioprioResult prints ioprio_get's result: "0 (IOPRIO_PRIO_VALUE(...))".
+func ioprioResult(p *printer) bool {
+	ret := p.c.ret
+	p.dec(ret)
+	if ret >= 0 {
+		p.s(" (")
+		p.ioprio(uint64(ret))
+		p.s(")")
+	}
+	return true
 }

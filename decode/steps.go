@@ -481,6 +481,19 @@ func (p *printer) step(st step) {
 		p.sigevent(v)
 	case kTmsOut:
 		p.tms(v)
+	case kLoffPtr:
+		p.loffPtr(v)
+	case kIntIn:
+		p.intPtr(v)
+	case kMknodMode:
+		p.fileMode(uint32(v))
+		if isDev(uint32(v)) {
+			dev := p.arg(st.a + 1)
+			p.s(", ")
+			p.makedev(uint64(unix.Major(dev)), uint64(unix.Minor(dev)))
+		}
+	case kIoprio:
+		p.ioprio(v)
 	case kUtimens:
 		p.utimens(v, c.desc.t64)
 	case kRusageOut:

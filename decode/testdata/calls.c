@@ -33,6 +33,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/sysmacros.h>
 #include <sys/mount.h>
 #include <sys/file.h>
 #include <sys/inotify.h>
@@ -438,6 +439,39 @@ static void misc(void) {
 	getrusage(RUSAGE_THREAD, (void *)8); // the figures vary: decode_test.go
 	umount2("/nonexistent", MNT_DETACH);
 	umount2("/nonexistent", 0);
+	int sp[2], sq[2];
+	pipe(sp);
+	pipe(sq);
+	write(sp[1], "abc", 3);
+	tee(sp[0], sq[1], 3, SPLICE_F_NONBLOCK);
+	splice(sp[0], NULL, sq[1], NULL, 3, SPLICE_F_MOVE | SPLICE_F_MORE);
+	int sf = open("splice.tmp", O_RDWR | O_CREAT, 0600);
+	write(sp[1], "abc", 3);
+	__off64_t soff = 0;
+	splice(sp[0], NULL, sf, &soff, 3, 0);
+	sync_file_range(sf, 0, 4096, SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+	readahead(sf, 0, 4096);
+	syncfs(sf);
+	close(sf);
+	close(sp[0]);
+	close(sp[1]);
+	close(sq[0]);
+	close(sq[1]);
+	unlink("splice.tmp");
+	mknodat(AT_FDCWD, "node.fifo", S_IFIFO | 0644, 0);
+	mknodat(AT_FDCWD, "node.chr", S_IFCHR | 0600, makedev(1, 3));
+	syscall(SYS_mknod, "node.fifo2", S_IFIFO | 0600, 0);
+	unlink("node.fifo");
+	unlink("node.chr");
+	unlink("node.fifo2");
+	struct sched_param spar = {0};
+	sched_getparam(0, &spar);
+	sched_setscheduler(0, SCHED_OTHER, &spar);
+	sched_setparam(0, &spar);
+	sched_get_priority_max(SCHED_FIFO);
+	sched_get_priority_min(SCHED_RR);
+	syscall(SYS_ioprio_set, 1, 0, 2 << 13 | 4);
+	syscall(SYS_ioprio_get, 1, 0);
 }
 
 static void signals(void) {
