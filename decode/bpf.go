@@ -75,13 +75,7 @@ func (p *printer) seccompArgs(k kind, v uint64) {
 			p.ptr(v)
 			return
 		}
-		p.s("{seccomp_notif=")
-		p.udec(uint64(le.Uint16(b[0:])))
-		p.s(", seccomp_notif_resp=")
-		p.udec(uint64(le.Uint16(b[2:])))
-		p.s(", seccomp_data=")
-		p.udec(uint64(le.Uint16(b[4:])))
-		p.s("}")
+		p.u16Fields(b[:], "seccomp_notif", "seccomp_notif_resp", "seccomp_data")
 	default:
 		p.ptr(v)
 	}

@@ -75,6 +75,22 @@ func (p *printer) fileMode(m uint32) {
 	p.mode(uint64(m & 0o777))
 }
 
+// u16Fields prints a structure of consecutive uint16 fields from b:
+// {name0=v0, name1=v1, ...}.
+func (p *printer) u16Fields(b []byte, names ...string) {
+	for i, name := range names {
+		if i == 0 {
+			p.s("{")
+		} else {
+			p.s(", ")
+		}
+		p.s(name)
+		p.s("=")
+		p.udec(uint64(le.Uint16(b[2*i:])))
+	}
+	p.s("}")
+}
+
 func isDev(m uint32) bool {
 	t := m & unix.S_IFMT
 	return t == unix.S_IFCHR || t == unix.S_IFBLK
@@ -486,15 +502,7 @@ func (p *printer) ioctlArg(req uint64) {
 			p.ptr(v)
 			return
 		}
-		p.s("{ws_row=")
-		p.udec(uint64(le.Uint16(b[0:])))
-		p.s(", ws_col=")
-		p.udec(uint64(le.Uint16(b[2:])))
-		p.s(", ws_xpixel=")
-		p.udec(uint64(le.Uint16(b[4:])))
-		p.s(", ws_ypixel=")
-		p.udec(uint64(le.Uint16(b[6:])))
-		p.s("}")
+		p.u16Fields(b[:], "ws_row", "ws_col", "ws_xpixel", "ws_ypixel")
 	case fionRead, unix.TIOCGPGRP, unix.TIOCSPGRP, unix.TIOCGPTN, unix.TIOCGSID, unix.TIOCSPTLCK,
 		fionBio, fioAsync:
 		if p.failed() {
