@@ -5,6 +5,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// addrIfFailed are the output kinds printed as their address when the
+// call failed.
+var addrIfFailed = [...]bool{
+	kNodemaskOut: true, kStatOut: true, kStatxOut: true, kSockoptOut: true,
+	kMsghdrOut: true, kSigsetOut: true, kSigactOut: true, kStackOut: true,
+	kTimespecOut: true, kTimevalOut: true, kRlimitOut: true, kRlimitLOut: true,
+	kUtsnameOut: true, kStatfsOut: true, kSysinfoOut: true, kItimerOut: true,
+	kIntOut: true, kItimerspecOut: true, kCapDataOut: true,
+}
+
 // saveAll records, at entry, what exit-time steps need from before the
 // call: the value a socklen_t pointer held.
 func (p *printer) saveAll(steps []step) {
@@ -71,6 +81,10 @@ func (p *printer) step(st step) {
 	}
 	p.begin()
 	v := p.arg(st.a)
+	if int(st.k) < len(addrIfFailed) && addrIfFailed[st.k] && p.failed() {
+		p.ptr(v) // the kernel wrote nothing there
+		return
+	}
 	switch st.k {
 	case kHex:
 		p.hex(v)
@@ -135,10 +149,6 @@ func (p *printer) step(st step) {
 	case kNodemaskIn:
 		p.nodemask(v, p.arg(st.b))
 	case kNodemaskOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.nodemask(v, p.arg(st.b))
 	case kOffset:
 		if st.b < 0 {
@@ -147,16 +157,8 @@ func (p *printer) step(st step) {
 			p.dec(int64(p.arg(st.a)&0xffffffff | p.arg(st.b)<<32))
 		}
 	case kStatOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.stat(v)
 	case kStatxOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.statx(v)
 	case kStatxFlags:
 		v &= 0xffffffff
@@ -222,10 +224,6 @@ func (p *printer) step(st step) {
 	case kSockoptIn:
 		p.optval(v, p.arg(st.b)&0xffffffff)
 	case kSockoptOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		n, ok := p.readU32(p.arg(st.b))
 		if !ok {
 			p.ptr(v)
@@ -235,50 +233,26 @@ func (p *printer) step(st step) {
 	case kMsghdrIn:
 		p.msghdr(v, -1)
 	case kMsghdrOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.msghdr(v, c.ret)
 	case kSigsetIn:
 		p.sigset(v, p.arg(st.b))
 	case kSigsetOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.sigset(v, p.arg(st.b))
 	case kSigactIn:
 		p.sigaction(v)
 	case kSigactOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.sigaction(v)
 	case kStackIn:
 		p.stack(v)
 	case kStackOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.stack(v)
 	case kTimespecIn:
 		p.timespec(v, c.desc.t64)
 	case kTimespecOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.timespec(v, c.desc.t64)
 	case kTimevalIn:
 		p.timeval(v)
 	case kTimevalOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.timeval(v)
 	case kTimezoneOut:
 		if p.failed() || v == 0 {
@@ -298,24 +272,12 @@ func (p *printer) step(st step) {
 	case kRlimitIn:
 		p.rlimit(v, true)
 	case kRlimitOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.rlimit(v, true)
 	case kRlimitLIn:
 		p.rlimit(v, false)
 	case kRlimitLOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.rlimit(v, false)
 	case kUtsnameOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.utsname(v)
 	case kPollfds:
 		p.pollfds(v, p.arg(st.b)&0xffffffff)
@@ -437,16 +399,8 @@ func (p *printer) step(st step) {
 		}
 		p.s("]")
 	case kStatfsOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.statfs(v, st.b >= 0)
 	case kSysinfoOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.sysinfo(v)
 	case kOffIn:
 		var b [8]byte
@@ -501,29 +455,16 @@ func (p *printer) step(st step) {
 	case kCapHeader:
 		p.capHeader(v)
 	case kCapDataIn, kCapDataOut:
-		if st.k == kCapDataOut && p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.capData(v)
 	case kSeccompFlags, kSeccompArg:
 		p.seccompArgs(st.k, v)
-	case kIntOut, kItimerspecIn, kItimerspecOut:
-		switch {
-		case st.k != kItimerspecIn && p.failed():
-			p.ptr(v) // nothing was written
-		case st.k == kIntOut:
-			p.intPtr(v)
-		default:
-			p.itimerspec(v, c.desc.t64)
-		}
+	case kIntOut:
+		p.intPtr(v)
+	case kItimerspecIn, kItimerspecOut:
+		p.itimerspec(v, c.desc.t64)
 	case kItimerIn:
 		p.itimerval(v)
 	case kItimerOut:
-		if p.failed() {
-			p.ptr(v)
-			return
-		}
 		p.itimerval(v)
 	default:
 		p.hex(v)
